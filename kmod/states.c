@@ -32,7 +32,7 @@ static const char * const tcpobs_state_names[16] = {
 	[13]			= "BOUND-INACTIVE",
 };
 
-static_assert(TCP_MAX_STATES <= ARRAY_SIZE(tcpobs_state_names));
+static_assert(ARRAY_SIZE(tcpobs_state_names) >= TCP_MAX_STATES);
 
 const char *tcpobs_state_name(unsigned int state)
 {
