@@ -2,9 +2,11 @@
 /*
  * tcpobs: load and unload.
  *
- * Load: namespaces first (so every probe finds its counters), then probes.
- * Unload in reverse: probes are detached and drained
- * (tracepoint_synchronize_unregister) before any namespace state is freed.
+ * Load: namespaces first (so every probe finds its counters), then the
+ * state tracepoint (it keeps the listener ledger current), then the
+ * listeners that already exist, then the listen-drop kretprobes.
+ * Unload in reverse: every probe is detached and drained before the
+ * ledger and the namespaces' state are freed.
  */
 #include <linux/module.h>
 
@@ -22,9 +24,19 @@ static int __init tcpobs_init(void)
 	if (err)
 		goto err_netns;
 
+	tcpobs_listeners_init();
+
+	err = tcpobs_listen_drops_init();
+	if (err)
+		goto err_states;
+
 	pr_info("tcpobs: loaded, version %s\n", TCPOBS_VERSION);
 	return 0;
 
+err_states:
+	tcpobs_states_exit();
+	/* The ledger is fed by the state probe: free it once that is gone. */
+	tcpobs_listeners_exit();
 err_netns:
 	tcpobs_netns_exit();
 	return err;
@@ -32,7 +44,9 @@ err_netns:
 
 static void __exit tcpobs_exit(void)
 {
+	tcpobs_listen_drops_exit();
 	tcpobs_states_exit();
+	tcpobs_listeners_exit();
 	tcpobs_netns_exit();
 	pr_info("tcpobs: unloaded\n");
 }

@@ -42,6 +42,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 	if (!pcpu)
 		return -ENOMEM;
 
+	tcpobs_listen_drops_mib(net, tn->mib_base);
 	err = tcpobs_proc_net_init(net, tn);
 	if (err)
 		goto err_free;

@@ -16,6 +16,9 @@ struct tcpobs_proc_file {
 
 static const struct tcpobs_proc_file tcpobs_proc_files[] = {
 	{ "states", tcpobs_states_show },
+	{ "listeners", tcpobs_listeners_show },
+	{ "listener_events", tcpobs_listener_events_show },
+	{ "stats", tcpobs_stats_show },
 };
 
 int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn)

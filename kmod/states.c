@@ -54,6 +54,12 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 	    (unsigned int)newstate >= TCP_MAX_STATES)
 		return;
 
+	/* The listener ledger follows sockets into and out of LISTEN. */
+	if (newstate == TCP_LISTEN)
+		tcpobs_listener_add((struct sock *)sk);
+	else if (oldstate == TCP_LISTEN)
+		tcpobs_listener_del(sk);
+
 	pcpu = tcpobs_pcpu(sock_net(sk));
 	if (!pcpu)
 		return;

@@ -8,6 +8,10 @@
  *   proc.c        /proc/net/tcpobs/ directory of each namespace
  *   tracepoint.c  finding and attaching to non-exported tracepoints
  *   states.c      the TCP state-transition matrix (sock:inet_sock_set_state)
+ *   listeners.c   the listener ledger: one entry per live listening socket
+ *   listen_drops.c listen drops attributed to their listener (kretprobes and
+ *                 per-CPU MIB deltas)
+ *   stats.c       /proc/net/tcpobs/stats, the namespace totals
  */
 #ifndef _TCPOBS_H
 #define _TCPOBS_H
@@ -22,9 +26,31 @@
 
 #define TCPOBS_VERSION "0.1.0"
 
+/*
+ * The kernel's listen-drop counters tcpobs attributes to listeners, in the
+ * order of the procfs columns. Each is the per-listener share of one
+ * LINUX_MIB_* field (see listen_drops.c for the mapping).
+ */
+enum tcpobs_drop {
+	TCPOBS_LISTEN_OVERFLOWS,
+	TCPOBS_LISTEN_DROPS,
+	TCPOBS_REQQ_FULL_DROPS,
+	TCPOBS_REQQ_FULL_COOKIES,
+	TCPOBS_SYNCOOKIES_SENT,
+	TCPOBS_SYNCOOKIES_RECV,
+	TCPOBS_SYNCOOKIES_FAILED,
+	TCPOBS_DROP_MAX
+};
+
+extern const char * const tcpobs_drop_names[TCPOBS_DROP_MAX];
+
 /* Counters of one namespace on one CPU. Only ever written by that CPU. */
 struct tcpobs_pcpu {
 	u64 transitions[TCP_MAX_STATES][TCP_MAX_STATES];
+	/* Every listen drop seen by the probes, tracked listener or not. */
+	u64 drops[TCPOBS_DROP_MAX];
+	/* Drops whose listener was not in the ledger (ledger full). */
+	u64 untracked[TCPOBS_DROP_MAX];
 };
 
 /* Per network namespace state, allocated by the netns core (.size). */
@@ -37,6 +63,8 @@ struct tcpobs_net {
 	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_pcpu __percpu *dead_pcpu;
 	struct proc_dir_entry *proc_dir;
+	/* The kernel's counters when tcpobs started counting this namespace. */
+	unsigned long mib_base[TCPOBS_DROP_MAX];
 };
 
 /* netns.c */
@@ -59,6 +87,28 @@ struct tcpobs_tracepoint {
 int tcpobs_tracepoints_register(struct tcpobs_tracepoint *tps, unsigned int n);
 void tcpobs_tracepoints_unregister(struct tcpobs_tracepoint *tps,
 				   unsigned int n);
+
+/* listeners.c */
+void tcpobs_listeners_init(void);
+void tcpobs_listeners_exit(void);
+void tcpobs_listener_add(struct sock *sk);
+void tcpobs_listener_del(const struct sock *sk);
+void tcpobs_listener_account(const struct sock *sk,
+			     const unsigned long delta[TCPOBS_DROP_MAX]);
+unsigned int tcpobs_listeners_count(const struct net *net);
+unsigned long tcpobs_listeners_table_full(void);
+int tcpobs_listeners_show(struct seq_file *seq, void *v);
+int tcpobs_listener_events_show(struct seq_file *seq, void *v);
+
+/* listen_drops.c */
+int tcpobs_listen_drops_init(void);
+void tcpobs_listen_drops_exit(void);
+void tcpobs_listen_drops_mib(const struct net *net,
+			     unsigned long val[TCPOBS_DROP_MAX]);
+unsigned long tcpobs_listen_drops_missed(void);
+
+/* stats.c */
+int tcpobs_stats_show(struct seq_file *seq, void *v);
 
 /* states.c */
 int tcpobs_states_init(void);

@@ -9,11 +9,13 @@
  *	client's TIME-WAIT.
  *   tcpgen churn   [-6] [-t SECONDS] [-p PORT]
  *	The same as pairs, in a loop, for SECONDS.
- *   tcpgen listen  [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-r FILE]
- *	Listen and never accept. Writes FILE once listening, then sleeps
- *	until killed.
- *   tcpgen connect [-n N] [-w SECONDS] ADDR PORT
- *	N non-blocking connects, kept open for SECONDS (default 1).
+ *   tcpgen listen  [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]
+ *	Listen and never accept. -d sets TCP_DEFER_ACCEPT, so handshakes
+ *	whose client sends no data stay in the SYN queue. Writes its pid to
+ *	FILE once listening, then sleeps until killed.
+ *   tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT
+ *	N non-blocking connects, kept open for SECONDS (default 1). With -s,
+ *	then send one byte on each and wait SECONDS again.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -69,6 +71,9 @@ static const char *default_addr(void)
 	return family == AF_INET6 ? "::1" : "127.0.0.1";
 }
 
+static int defer_accept;
+static int send_data;
+
 static int do_listen(const char *a, int p, int backlog)
 {
 	struct sockaddr_storage ss;
@@ -80,6 +85,9 @@ static int do_listen(const char *a, int p, int backlog)
 	if (fd < 0)
 		die("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (defer_accept &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_accept, sizeof(defer_accept)))
+		die("TCP_DEFER_ACCEPT");
 	if (bind(fd, (struct sockaddr *)&ss, len))
 		die("bind");
 	if (listen(fd, backlog))
@@ -161,6 +169,7 @@ static int cmd_listen(int backlog, const char *ready)
 
 		if (!f)
 			die("ready file");
+		fprintf(f, "%d\n", (int)getpid());
 		fclose(f);
 	}
 	for (;;)
@@ -171,11 +180,20 @@ static int cmd_listen(int backlog, const char *ready)
 
 static int cmd_connect(int n, int wait_s, const char *a, int p)
 {
+	int *fds = calloc(n, sizeof(*fds));
 	int i;
 
+	if (!fds)
+		die("calloc");
 	for (i = 0; i < n; i++)
-		do_connect(a, p, 1);
+		fds[i] = do_connect(a, p, 1);
 	sleep(wait_s);
+	if (send_data) {
+		/* A socket whose SYN was dropped fails here; that is fine. */
+		for (i = 0; i < n; i++)
+			(void)!write(fds[i], "x", 1);
+		sleep(wait_s);
+	}
 	return 0;
 }
 
@@ -184,8 +202,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: tcpgen pairs [-6] [-n N] [-p PORT]\n"
 		"       tcpgen churn [-6] [-t SECONDS] [-p PORT]\n"
-		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-r FILE]\n"
-		"       tcpgen connect [-n N] [-w SECONDS] ADDR PORT\n");
+		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]\n"
+		"       tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT\n");
 	exit(2);
 }
 
@@ -200,7 +218,7 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "6a:b:n:p:r:t:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "6a:b:d:n:p:r:st:w:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
@@ -210,6 +228,12 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			backlog = atoi(optarg);
+			break;
+		case 'd':
+			defer_accept = atoi(optarg);
+			break;
+		case 's':
+			send_data = 1;
 			break;
 		case 'n':
 			n = atoi(optarg);

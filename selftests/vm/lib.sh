@@ -115,3 +115,98 @@ state_count() {
 	in_ns "$1" cat /proc/net/tcpobs/states |
 		awk -v f="$2" -v t="$3" '$1 == f && $2 == t { c = $3 } END { print c + 0 }'
 }
+
+# --- the listener ledger -------------------------------------------------
+
+# listener_start NS ARGS...: a never-accepting listener (tcpgen listen),
+# in the background; returns once it listens. Its pid is in $LISTENER_PID.
+listener_start() {
+	local ns=$1 ready i
+	shift
+	ready=$(mktemp -u /tmp/ready.XXXXXX)
+	in_ns "$ns" tcpgen listen -r "$ready" "$@" 2>>/tmp/listeners.err &
+	for i in $(seq 100); do
+		if [ -s "$ready" ]; then
+			LISTENER_PID=$(cat "$ready")
+			BGPIDS+=("$LISTENER_PID")
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+BGPIDS=()
+bg_cleanup() {
+	[ ${#BGPIDS[@]} -eq 0 ] || kill "${BGPIDS[@]}" 2>/dev/null
+	wait 2>/dev/null
+	BGPIDS=()
+}
+
+# listener_col NS PORT COLUMN: COLUMN of the listener on PORT.
+listener_col() {
+	in_ns "$1" cat /proc/net/tcpobs/listeners | awk -v p="$2" -v c="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 ~ (":" p "$") { print $col[c]; found = 1 }
+		END { if (!found) print "none" }'
+}
+
+# listeners_sum NS COLUMN: COLUMN summed over every listener of NS.
+listeners_sum() {
+	in_ns "$1" cat /proc/net/tcpobs/listeners | awk -v c="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ s += $col[c] } END { print s + 0 }'
+}
+
+# tcpobs_stat NS NAME: a value of /proc/net/tcpobs/stats.
+tcpobs_stat() {
+	in_ns "$1" cat /proc/net/tcpobs/stats | awk -v n="$2" '$1 == n { v = $2 } END { print v }'
+}
+
+# ss figures of the listener on PORT: Recv-Q, Send-Q, and SYN-RECV count.
+ss_recvq() { in_ns "$1" ss -ltnH "sport = :$2" | awk '{ print $2 }'; }
+ss_sendq() { in_ns "$1" ss -ltnH "sport = :$2" | awk '{ print $3 }'; }
+ss_synrecv() { in_ns "$1" ss -tanH state syn-recv "sport = :$2" | wc -l; }
+# The listener's sk_drops (ss -m "d"), a superset of its ListenDrops.
+ss_skdrops() {
+	in_ns "$1" ss -ltnmH "sport = :$2" | grep -o ',d[0-9]*)' | tr -dc 0-9
+}
+
+# The kernel's counter (nstat name) for each ledger column.
+declare -A NSTAT_OF=(
+	[listen_overflows]=TcpExtListenOverflows
+	[listen_drops]=TcpExtListenDrops
+	[reqq_full_drops]=TcpExtTCPReqQFullDrop
+	[reqq_full_cookies]=TcpExtTCPReqQFullDoCookies
+	[syncookies_sent]=TcpExtSyncookiesSent
+	[syncookies_recv]=TcpExtSyncookiesRecv
+	[syncookies_failed]=TcpExtSyncookiesFailed
+)
+DROP_COLUMNS="listen_overflows listen_drops reqq_full_drops reqq_full_cookies syncookies_sent syncookies_recv syncookies_failed"
+
+# check_settled NAME OURS_CMD KERNEL_CMD: OURS equals KERNEL at a moment
+# when OURS did not change while KERNEL was read (traffic such as SYN
+# retransmits may still be moving both). Retries up to 20 times.
+check_settled() {
+	local name=$1 a b k i
+	for i in $(seq 20); do
+		a=$(eval "$2")
+		k=$(eval "$3")
+		b=$(eval "$2")
+		if [ "$a" = "$b" ] && [ "$a" = "$k" ]; then
+			tap_result 1 "$name"
+			return
+		fi
+		sleep 0.2
+	done
+	tap_result 0 "$name" "ours: $a then $b" "kernel: $k"
+}
+
+# kernel_delta NS BEFORE_FILE NSTAT_NAME: the counter's change since BEFORE.
+kernel_delta() {
+	local f
+	f=$(mktemp)
+	nstat_snap "$1" "$f"
+	nstat_delta "$2" "$f" "$3"
+	rm -f "$f"
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listen drops, attributed to the listener that suffered them.
+ *
+ * The kernel counts listen drops in tcp_listendrop() and a few
+ * __NET_INC_STATS() calls next to it, all inline, with no tracepoint.
+ * tcpobs puts kretprobes on the outermost functions that can reach them
+ * for a listener:
+ *
+ *   tcp_v4_conn_request, tcp_v6_conn_request  a SYN (arg 0: the listener)
+ *   tcp_check_req                             the ACK completing a handshake
+ *   cookie_v4_check, cookie_v6_check          an ACK carrying a SYN cookie
+ *   tcp_req_err                               ICMP for a request socket
+ *                                             (arg 0: the request socket)
+ *
+ * At entry, this CPU's values of the namespace's MIB fields are recorded;
+ * at return, the difference is exactly what this call added, because MIB
+ * counters are per CPU and these paths run in softirq with BH disabled, so
+ * nothing else runs on this CPU in between. The difference is added to
+ * the listener. A per-CPU depth counter keeps nested calls (IPv6 handing a
+ * v4-mapped SYN to the IPv4 function) from counting twice.
+ */
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/request_sock.h>
+#include <net/snmp.h>
+#include <net/sock.h>
+
+#include "tcpobs.h"
+
+const char * const tcpobs_drop_names[TCPOBS_DROP_MAX] = {
+	[TCPOBS_LISTEN_OVERFLOWS]	= "listen_overflows",
+	[TCPOBS_LISTEN_DROPS]		= "listen_drops",
+	[TCPOBS_REQQ_FULL_DROPS]	= "reqq_full_drops",
+	[TCPOBS_REQQ_FULL_COOKIES]	= "reqq_full_cookies",
+	[TCPOBS_SYNCOOKIES_SENT]	= "syncookies_sent",
+	[TCPOBS_SYNCOOKIES_RECV]	= "syncookies_recv",
+	[TCPOBS_SYNCOOKIES_FAILED]	= "syncookies_failed",
+};
+
+static const int tcpobs_drop_mib[TCPOBS_DROP_MAX] = {
+	[TCPOBS_LISTEN_OVERFLOWS]	= LINUX_MIB_LISTENOVERFLOWS,
+	[TCPOBS_LISTEN_DROPS]		= LINUX_MIB_LISTENDROPS,
+	[TCPOBS_REQQ_FULL_DROPS]	= LINUX_MIB_TCPREQQFULLDROP,
+	[TCPOBS_REQQ_FULL_COOKIES]	= LINUX_MIB_TCPREQQFULLDOCOOKIES,
+	[TCPOBS_SYNCOOKIES_SENT]	= LINUX_MIB_SYNCOOKIESSENT,
+	[TCPOBS_SYNCOOKIES_RECV]	= LINUX_MIB_SYNCOOKIESRECV,
+	[TCPOBS_SYNCOOKIES_FAILED]	= LINUX_MIB_SYNCOOKIESFAILED,
+};
+
+struct tcpobs_krp_data {
+	struct sock *listener;
+	unsigned long mib[TCPOBS_DROP_MAX];
+};
+
+static DEFINE_PER_CPU(unsigned int, tcpobs_krp_depth);
+
+/* The namespace's totals of the fields, summed over all CPUs. */
+void tcpobs_listen_drops_mib(const struct net *net,
+			     unsigned long val[TCPOBS_DROP_MAX])
+{
+	unsigned int i;
+
+	for (i = 0; i < TCPOBS_DROP_MAX; i++)
+		val[i] = snmp_fold_field(net->mib.net_statistics,
+					 tcpobs_drop_mib[i]);
+}
+
+static void tcpobs_mib_snapshot(const struct sock *sk,
+				unsigned long mib[TCPOBS_DROP_MAX])
+{
+	struct linux_mib __percpu *m = sock_net(sk)->mib.net_statistics;
+	unsigned int i;
+
+	for (i = 0; i < TCPOBS_DROP_MAX; i++)
+		mib[i] = this_cpu_read(m->mibs[tcpobs_drop_mib[i]]);
+}
+
+static int tcpobs_krp_arm(struct kretprobe_instance *ri, struct sock *sk)
+{
+	struct tcpobs_krp_data *d = (struct tcpobs_krp_data *)ri->data;
+
+	/* Exact only where nothing else can run on this CPU meanwhile. */
+	if (!in_softirq() || !sk || READ_ONCE(sk->sk_state) != TCP_LISTEN)
+		return 1;
+	if (this_cpu_inc_return(tcpobs_krp_depth) > 1) {
+		this_cpu_dec(tcpobs_krp_depth);
+		return 1;
+	}
+	d->listener = sk;
+	tcpobs_mib_snapshot(sk, d->mib);
+	return 0;
+}
+
+static int tcpobs_krp_entry_listener(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	return tcpobs_krp_arm(ri, (struct sock *)regs_get_kernel_argument(regs, 0));
+}
+
+static int tcpobs_krp_entry_reqsk(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct sock *req = (struct sock *)regs_get_kernel_argument(regs, 0);
+
+	if (!req || READ_ONCE(req->sk_state) != TCP_NEW_SYN_RECV)
+		return 1;
+	return tcpobs_krp_arm(ri, inet_reqsk(req)->rsk_listener);
+}
+
+static int tcpobs_krp_return(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct tcpobs_krp_data *d = (struct tcpobs_krp_data *)ri->data;
+	unsigned long now[TCPOBS_DROP_MAX];
+	unsigned int i;
+
+	tcpobs_mib_snapshot(d->listener, now);
+	for (i = 0; i < TCPOBS_DROP_MAX; i++)
+		now[i] -= d->mib[i];
+	tcpobs_listener_account(d->listener, now);
+	this_cpu_dec(tcpobs_krp_depth);
+	return 0;
+}
+
+#define TCPOBS_KRP(sym, entry) {				\
+	.kp.symbol_name = sym,					\
+	.entry_handler = entry,					\
+	.handler = tcpobs_krp_return,				\
+	.data_size = sizeof(struct tcpobs_krp_data),		\
+}
+
+static struct kretprobe tcpobs_krps[] = {
+	TCPOBS_KRP("tcp_v4_conn_request", tcpobs_krp_entry_listener),
+	TCPOBS_KRP("tcp_v6_conn_request", tcpobs_krp_entry_listener),
+	TCPOBS_KRP("tcp_check_req", tcpobs_krp_entry_listener),
+	TCPOBS_KRP("cookie_v4_check", tcpobs_krp_entry_listener),
+	TCPOBS_KRP("cookie_v6_check", tcpobs_krp_entry_listener),
+	TCPOBS_KRP("tcp_req_err", tcpobs_krp_entry_reqsk),
+};
+
+static struct kretprobe *tcpobs_krp_ptrs[ARRAY_SIZE(tcpobs_krps)];
+
+int tcpobs_listen_drops_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tcpobs_krps); i++) {
+		/* One in flight per CPU at a time; leave ample room. */
+		tcpobs_krps[i].maxactive = max_t(int, 16, 4 * num_possible_cpus());
+		tcpobs_krp_ptrs[i] = &tcpobs_krps[i];
+	}
+	err = register_kretprobes(tcpobs_krp_ptrs, ARRAY_SIZE(tcpobs_krp_ptrs));
+	if (err)
+		pr_err("tcpobs: cannot register kretprobes: %d\n", err);
+	return err;
+}
+
+void tcpobs_listen_drops_exit(void)
+{
+	/* Waits for running handlers to finish. */
+	unregister_kretprobes(tcpobs_krp_ptrs, ARRAY_SIZE(tcpobs_krp_ptrs));
+}
+
+/* Calls the kretprobes could not instrument: exactness needs this at 0. */
+unsigned long tcpobs_listen_drops_missed(void)
+{
+	unsigned long missed = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpobs_krps); i++)
+		missed += tcpobs_krps[i].nmissed + tcpobs_krps[i].kp.nmissed;
+	return missed;
+}

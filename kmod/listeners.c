@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The listener ledger: one entry per live TCP listening socket, holding
+ * its share of each listen-drop counter, the first and last time each
+ * happened, and the high-water marks of its accept and SYN queues.
+ *
+ * Entries are added when a socket enters LISTEN (the state tracepoint) and
+ * for the listeners that already exist when tcpobs loads, and removed when
+ * the socket leaves LISTEN. Both happen under the socket lock in process
+ * context (listen(), close(), shutdown), or under the listening hash's
+ * bucket lock at load, so an entry never outlives its socket. Listening
+ * sockets are freed after an RCU grace period (SOCK_RCU_FREE), so a reader
+ * that finds an entry under rcu_read_lock() may read its socket.
+ *
+ * Lookups (one per SYN or handshake-completing ACK) are lock-free under
+ * RCU; insertions and removals take one spinlock. The ledger holds at most
+ * max_listeners entries; listeners beyond that are counted in
+ * listeners_table_full and their drops in the untracked_* totals.
+ */
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <linux/sock_diag.h>
+
+#include "tcpobs.h"
+
+static unsigned int max_listeners = 16384;
+module_param(max_listeners, uint, 0444);
+MODULE_PARM_DESC(max_listeners, "Most listening sockets tracked at once (default 16384)");
+
+#define TCPOBS_LHASH_BITS 10
+
+struct tcpobs_listener {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	const struct sock *sk;
+	const struct net *net;
+	u64 cookie;
+	atomic64_t count[TCPOBS_DROP_MAX];
+	/* CLOCK_BOOTTIME, ns; 0 = never. */
+	u64 first[TCPOBS_DROP_MAX];
+	u64 last[TCPOBS_DROP_MAX];
+	u32 accept_q_max;
+	u32 syn_q_max;
+};
+
+static struct hlist_head tcpobs_lhash[1 << TCPOBS_LHASH_BITS];
+static DEFINE_SPINLOCK(tcpobs_lhash_lock);
+static unsigned int tcpobs_nlisteners;
+static atomic_long_t tcpobs_table_full = ATOMIC_LONG_INIT(0);
+
+static struct hlist_head *tcpobs_lbucket(const struct sock *sk)
+{
+	return &tcpobs_lhash[hash_ptr(sk, TCPOBS_LHASH_BITS)];
+}
+
+static struct tcpobs_listener *tcpobs_listener_find(const struct sock *sk)
+{
+	struct tcpobs_listener *l;
+
+	hlist_for_each_entry_rcu(l, tcpobs_lbucket(sk), node,
+				 lockdep_is_held(&tcpobs_lhash_lock))
+		if (l->sk == sk)
+			return l;
+	return NULL;
+}
+
+static u64 tcpobs_sk_cookie(struct sock *sk)
+{
+	u32 c[2];
+
+	/* Generates the cookie if the socket has none yet, as ss -e would. */
+	sock_diag_save_cookie(sk, c);
+	return ((u64)c[1] << 32) | c[0];
+}
+
+void tcpobs_listener_add(struct sock *sk)
+{
+	struct tcpobs_listener *l;
+	unsigned long flags;
+
+	l = kzalloc(sizeof(*l), GFP_ATOMIC);
+	if (!l) {
+		atomic_long_inc(&tcpobs_table_full);
+		return;
+	}
+	l->sk = sk;
+	l->net = sock_net(sk);
+	l->cookie = tcpobs_sk_cookie(sk);
+
+	spin_lock_irqsave(&tcpobs_lhash_lock, flags);
+	if (tcpobs_listener_find(sk)) {
+		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
+		kfree(l);
+		return;
+	}
+	if (tcpobs_nlisteners >= max_listeners) {
+		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
+		atomic_long_inc(&tcpobs_table_full);
+		kfree(l);
+		return;
+	}
+	hlist_add_head_rcu(&l->node, tcpobs_lbucket(sk));
+	tcpobs_nlisteners++;
+	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
+}
+
+void tcpobs_listener_del(const struct sock *sk)
+{
+	struct tcpobs_listener *l;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tcpobs_lhash_lock, flags);
+	l = tcpobs_listener_find(sk);
+	if (l) {
+		hlist_del_rcu(&l->node);
+		tcpobs_nlisteners--;
+	}
+	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
+	if (l)
+		kfree_rcu(l, rcu);
+}
+
+static void tcpobs_max_u32(u32 *max, u32 val)
+{
+	u32 old = READ_ONCE(*max);
+
+	while (val > old) {
+		u32 prev = cmpxchg(max, old, val);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
+
+static u32 tcpobs_syn_q(const struct sock *sk)
+{
+	return reqsk_queue_len(&inet_csk(sk)->icsk_accept_queue);
+}
+
+/*
+ * Called at the return of every instrumented call for a listener (softirq):
+ * add the drops it caused, and sample its queues. Every growth of either
+ * queue happens inside such a call, so the samples catch every maximum.
+ */
+void tcpobs_listener_account(const struct sock *sk,
+			     const unsigned long delta[TCPOBS_DROP_MAX])
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
+	struct tcpobs_listener *l;
+	unsigned int i;
+	u64 now = 0;
+
+	rcu_read_lock();
+	l = tcpobs_listener_find(sk);
+	if (l) {
+		tcpobs_max_u32(&l->accept_q_max, READ_ONCE(sk->sk_ack_backlog));
+		tcpobs_max_u32(&l->syn_q_max, tcpobs_syn_q(sk));
+	}
+	for (i = 0; i < TCPOBS_DROP_MAX; i++) {
+		if (!delta[i])
+			continue;
+		if (pcpu) {
+			this_cpu_add(pcpu->drops[i], delta[i]);
+			if (!l)
+				this_cpu_add(pcpu->untracked[i], delta[i]);
+		}
+		if (!l)
+			continue;
+		if (!now)
+			now = ktime_get_boottime_ns();
+		atomic64_add(delta[i], &l->count[i]);
+		if (!READ_ONCE(l->first[i]))
+			cmpxchg64(&l->first[i], 0, now);
+		WRITE_ONCE(l->last[i], now);
+	}
+	rcu_read_unlock();
+}
+
+unsigned int tcpobs_listeners_count(const struct net *net)
+{
+	struct tcpobs_listener *l;
+	unsigned int i, n = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++)
+		hlist_for_each_entry_rcu(l, &tcpobs_lhash[i], node)
+			n += net_eq(l->net, net);
+	rcu_read_unlock();
+	return n;
+}
+
+unsigned long tcpobs_listeners_table_full(void)
+{
+	return atomic_long_read(&tcpobs_table_full);
+}
+
+/* The entry's socket, if it is still the listener the entry was made for. */
+static const struct sock *tcpobs_listener_sk(const struct tcpobs_listener *l)
+{
+	const struct sock *sk = l->sk;
+
+	if (READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+	    atomic64_read(&sk->sk_cookie) != l->cookie)
+		return NULL;
+	return sk;
+}
+
+static void tcpobs_print_local(struct seq_file *seq, const struct sock *sk)
+{
+	if (sk->sk_family == AF_INET6)
+		seq_printf(seq, "[%pI6c]:%u", &sk->sk_v6_rcv_saddr, sk->sk_num);
+	else
+		seq_printf(seq, "%pI4:%u", &sk->sk_rcv_saddr, sk->sk_num);
+}
+
+int tcpobs_listeners_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_listener *l;
+	unsigned int i, d;
+
+	seq_puts(seq, "local backlog accept_q accept_q_max syn_q syn_q_max");
+	for (d = 0; d < TCPOBS_DROP_MAX; d++)
+		seq_printf(seq, " %s", tcpobs_drop_names[d]);
+	seq_puts(seq, " cookie\n");
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
+		hlist_for_each_entry_rcu(l, &tcpobs_lhash[i], node) {
+			const struct sock *sk;
+
+			if (!net_eq(l->net, net))
+				continue;
+			sk = tcpobs_listener_sk(l);
+			if (!sk)
+				continue;
+			tcpobs_print_local(seq, sk);
+			seq_printf(seq, " %u %u %u %u %u",
+				   READ_ONCE(sk->sk_max_ack_backlog),
+				   READ_ONCE(sk->sk_ack_backlog),
+				   READ_ONCE(l->accept_q_max),
+				   tcpobs_syn_q(sk), READ_ONCE(l->syn_q_max));
+			for (d = 0; d < TCPOBS_DROP_MAX; d++)
+				seq_printf(seq, " %lld", atomic64_read(&l->count[d]));
+			seq_printf(seq, " %llx\n", l->cookie);
+		}
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static void tcpobs_print_time(struct seq_file *seq, u64 ns)
+{
+	seq_printf(seq, " %llu.%03u", ns / NSEC_PER_SEC,
+		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
+}
+
+/* One row per listener and cause that happened: count, first, last, age. */
+int tcpobs_listener_events_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	u64 now = ktime_get_boottime_ns();
+	struct tcpobs_listener *l;
+	unsigned int i, d;
+
+	seq_puts(seq, "local cookie cause count first last last_ago\n");
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
+		hlist_for_each_entry_rcu(l, &tcpobs_lhash[i], node) {
+			const struct sock *sk;
+
+			if (!net_eq(l->net, net))
+				continue;
+			sk = tcpobs_listener_sk(l);
+			if (!sk)
+				continue;
+			for (d = 0; d < TCPOBS_DROP_MAX; d++) {
+				u64 first = READ_ONCE(l->first[d]);
+				u64 last = READ_ONCE(l->last[d]);
+
+				if (!first)
+					continue;
+				tcpobs_print_local(seq, sk);
+				seq_printf(seq, " %llx %s %lld", l->cookie,
+					   tcpobs_drop_names[d],
+					   atomic64_read(&l->count[d]));
+				tcpobs_print_time(seq, first);
+				tcpobs_print_time(seq, last);
+				tcpobs_print_time(seq, now > last ? now - last : 0);
+				seq_putc(seq, '\n');
+			}
+		}
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Listeners that exist before tcpobs loads. Called after the state probe
+ * is attached, so a listener appearing meanwhile is found by one or both
+ * (add ignores duplicates). Holding the bucket lock keeps each socket
+ * hashed, hence in LISTEN, until its entry is in the ledger; its removal
+ * (unhash, then the state change) comes after.
+ */
+static void tcpobs_listeners_walk(void)
+{
+	struct inet_hashinfo *hinfo = init_net.ipv4.tcp_death_row.hashinfo;
+	unsigned int i;
+
+	for (i = 0; i <= hinfo->lhash2_mask; i++) {
+		struct inet_listen_hashbucket *ilb = &hinfo->lhash2[i];
+		struct hlist_nulls_node *node;
+		struct sock *sk;
+
+		spin_lock_bh(&ilb->lock);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head)
+			if (sk->sk_state == TCP_LISTEN)
+				tcpobs_listener_add(sk);
+		spin_unlock_bh(&ilb->lock);
+	}
+}
+
+void tcpobs_listeners_init(void)
+{
+	tcpobs_listeners_walk();
+}
+
+/* After every probe is detached: nothing else can reach the ledger. */
+void tcpobs_listeners_exit(void)
+{
+	struct tcpobs_listener *l;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	synchronize_rcu();
+	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
+		hlist_for_each_entry_safe(l, tmp, &tcpobs_lhash[i], node) {
+			hlist_del(&l->node);
+			kfree(l);
+		}
+	}
+	tcpobs_nlisteners = 0;
+}

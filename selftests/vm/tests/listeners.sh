@@ -1,0 +1,177 @@
+#!/bin/bash
+# The listener ledger (/proc/net/tcpobs/listeners, stats): listen drops
+# attributed to the listener that suffered them, equal to the kernel's own
+# counters; queue figures equal to ss's.
+source "$(dirname "$0")/../lib.sh"
+trap 'bg_cleanup; netns_cleanup' EXIT
+
+hdr="local backlog accept_q accept_q_max syn_q syn_q_max listen_overflows listen_drops reqq_full_drops reqq_full_cookies syncookies_sent syncookies_recv syncookies_failed cookie"
+check_eq "listeners header" "$(head -n 1 /proc/net/tcpobs/listeners)" "$hdr"
+
+# every drop column of NS's listeners, summed, equals the kernel's delta
+check_all_columns() {
+	local ns=$1 before=$2 what=$3 c
+	for c in $DROP_COLUMNS; do
+		check_settled "$what: sum of $c over listeners equals ${NSTAT_OF[$c]} delta" \
+			"listeners_sum $ns $c" "kernel_delta $ns $before ${NSTAT_OF[$c]}"
+	done
+}
+
+# after the listeners closed: the namespace totals equal the kernel's
+# deltas exactly (nothing moves any more), nothing unattributed or missed
+check_totals_frozen() {
+	local ns=$1 before=$2 what=$3 c
+	nstat_snap "$ns" /tmp/nstat.frozen
+	for c in $DROP_COLUMNS; do
+		check_eq "$what: stats $c equals ${NSTAT_OF[$c]} delta after close" \
+			"$(tcpobs_stat "$ns" "$c")" "$(nstat_delta "$before" /tmp/nstat.frozen "${NSTAT_OF[$c]}")"
+		check_eq "$what: unattributed_$c is 0" "$(tcpobs_stat "$ns" "unattributed_$c")" 0
+	done
+	check_eq "$what: kprobe_missed is 0" "$(tcpobs_stat "$ns" kprobe_missed)" 0
+}
+
+# --- Overflow: backlog 1..4, never accepting, 8 connects each ---------------
+for b in 1 2 3 4; do
+	netns_new ov$b
+	nstat_snap ov$b /tmp/ov$b.before
+	listener_start ov$b -b $b -p 8080
+done
+for b in 1 2 3 4; do
+	in_ns ov$b tcpgen connect -n 8 -w 3 127.0.0.1 8080 &
+done
+sleep 1.5
+for b in 1 2 3 4; do
+	check_eq "backlog $b: backlog column equals ss Send-Q" "$(listener_col ov$b 8080 backlog)" "$(ss_sendq ov$b 8080)"
+	check_settled "backlog $b: accept_q equals ss Recv-Q" "listener_col ov$b 8080 accept_q" "ss_recvq ov$b 8080"
+	check_eq "backlog $b: accept queue is full (backlog + 1)" "$(listener_col ov$b 8080 accept_q)" $((b + 1))
+	check_eq "backlog $b: accept_q_max is backlog + 1" "$(listener_col ov$b 8080 accept_q_max)" $((b + 1))
+	check_settled "backlog $b: syn_q equals ss SYN-RECV count" "listener_col ov$b 8080 syn_q" "ss_synrecv ov$b 8080"
+	check "backlog $b: listen_overflows > 0" test "$(listener_col ov$b 8080 listen_overflows)" -gt 0
+	check_settled "backlog $b: listen_overflows equals TcpExtListenOverflows delta" \
+		"listener_col ov$b 8080 listen_overflows" "kernel_delta ov$b /tmp/ov$b.before TcpExtListenOverflows"
+	check_settled "backlog $b: listen_drops equals TcpExtListenDrops delta" \
+		"listener_col ov$b 8080 listen_drops" "kernel_delta ov$b /tmp/ov$b.before TcpExtListenDrops"
+	d=$(ss_skdrops ov$b 8080)
+	check "backlog $b: listen_drops <= the listener's sk_drops ($d)" test "$(listener_col ov$b 8080 listen_drops)" -le "${d:-0}"
+done
+bg_cleanup
+sleep 0.2
+for b in 1 2 3 4; do
+	check_eq "backlog $b: closed listener leaves the listeners file" "$(listener_col ov$b 8080 backlog)" none
+	check_totals_frozen ov$b /tmp/ov$b.before "backlog $b"
+done
+
+# --- Attribution: three listeners, two families, two overflowing ------------
+netns_new attr
+nstat_snap attr /tmp/attr.before
+listener_start attr -b 1 -p 8001
+listener_start attr -a ::1 -b 2 -p 8002
+listener_start attr -b 128 -p 8003
+in_ns attr tcpgen connect -n 6 -w 3 127.0.0.1 8001 &
+in_ns attr tcpgen connect -n 6 -w 3 ::1 8002 &
+in_ns attr tcpgen connect -n 3 -w 3 127.0.0.1 8003 &
+sleep 1.5
+check_eq "attribution: three listeners listed" "$(in_ns attr tail -n +2 /proc/net/tcpobs/listeners | wc -l)" 3
+check_eq "attribution: IPv6 listener shown as [::1]:8002" \
+	"$(in_ns attr awk '$1 == "[::1]:8002" { print $1 }' /proc/net/tcpobs/listeners)" "[::1]:8002"
+check "attribution: 127.0.0.1:8001 overflowed" test "$(listener_col attr 8001 listen_overflows)" -gt 0
+check "attribution: [::1]:8002 overflowed" test "$(listener_col attr 8002 listen_overflows)" -gt 0
+for c in $DROP_COLUMNS; do
+	check_eq "attribution: healthy listener has $c 0" "$(listener_col attr 8003 $c)" 0
+done
+check_eq "attribution: healthy listener accept_q 3" "$(listener_col attr 8003 accept_q)" 3
+check_all_columns attr /tmp/attr.before attribution
+for p in 8001 8002; do
+	d=$(ss_skdrops attr $p)
+	check "attribution: port $p listen_drops <= its sk_drops ($d)" test "$(listener_col attr $p listen_drops)" -le "${d:-0}"
+done
+bg_cleanup
+sleep 0.2
+check_totals_frozen attr /tmp/attr.before attribution
+
+# --- SYN cookies always on (tcp_syncookies=2) --------------------------------
+netns_new ck2
+in_ns ck2 sysctl -qw net.ipv4.tcp_syncookies=2
+nstat_snap ck2 /tmp/ck2.before
+listener_start ck2 -b 2 -p 8080
+in_ns ck2 tcpgen connect -n 6 -w 2 127.0.0.1 8080 &
+sleep 1.5
+check "cookies=2: syncookies_sent > 0" test "$(listener_col ck2 8080 syncookies_sent)" -gt 0
+check "cookies=2: syncookies_recv > 0" test "$(listener_col ck2 8080 syncookies_recv)" -gt 0
+check_all_columns ck2 /tmp/ck2.before "cookies=2"
+bg_cleanup
+sleep 0.2
+check_totals_frozen ck2 /tmp/ck2.before "cookies=2"
+
+# --- A full SYN queue, cookies on (1) and off (0) ----------------------------
+# TCP_DEFER_ACCEPT keeps data-less handshakes in the SYN queue, so it fills;
+# then the clients send data, completing them (and the cookie handshakes).
+for ck in 1 0; do
+	netns_new sq$ck
+	in_ns sq$ck sysctl -qw net.ipv4.tcp_syncookies=$ck
+	nstat_snap sq$ck /tmp/sq$ck.before
+	listener_start sq$ck -b 2 -d 30 -p 8080
+	in_ns sq$ck tcpgen connect -n 8 -w 2 -s 127.0.0.1 8080 &
+	sleep 1
+	check_settled "cookies=$ck: syn_q equals ss SYN-RECV count" "listener_col sq$ck 8080 syn_q" "ss_synrecv sq$ck 8080"
+	check_eq "cookies=$ck: SYN queue full (syn_q = backlog + 1)" "$(listener_col sq$ck 8080 syn_q)" 3
+	check_eq "cookies=$ck: syn_q_max is backlog + 1" "$(listener_col sq$ck 8080 syn_q_max)" 3
+	if [ $ck = 1 ]; then
+		check "cookies=1: reqq_full_cookies > 0" test "$(listener_col sq1 8080 reqq_full_cookies)" -gt 0
+		check "cookies=1: syncookies_sent > 0" test "$(listener_col sq1 8080 syncookies_sent)" -gt 0
+	else
+		check "cookies=0: reqq_full_drops > 0" test "$(listener_col sq0 8080 reqq_full_drops)" -gt 0
+		check_eq "cookies=0: no cookies sent" "$(listener_col sq0 8080 syncookies_sent)" 0
+	fi
+	sleep 2
+	[ $ck = 1 ] && check "cookies=1: syncookies_recv > 0 once clients send" \
+		test "$(listener_col sq1 8080 syncookies_recv)" -gt 0
+	check_all_columns sq$ck /tmp/sq$ck.before "cookies=$ck"
+	bg_cleanup
+	sleep 0.2
+	check_totals_frozen sq$ck /tmp/sq$ck.before "cookies=$ck"
+done
+
+# --- Dual-stack [::] listener, IPv4-mapped connections: counted once --------
+netns_new dual
+nstat_snap dual /tmp/dual.before
+listener_start dual -a :: -b 1 -p 8080
+in_ns dual tcpgen connect -n 6 -w 2 127.0.0.1 8080 &
+sleep 1.5
+check_eq "dual-stack: listener shown as [::]:8080" \
+	"$(in_ns dual awk 'NR > 1 { print $1 }' /proc/net/tcpobs/listeners)" "[::]:8080"
+check "dual-stack: listen_overflows > 0" test "$(listener_col dual 8080 listen_overflows)" -gt 0
+check_settled "dual-stack: listen_overflows equals TcpExtListenOverflows delta (once, not twice)" \
+	"listener_col dual 8080 listen_overflows" "kernel_delta dual /tmp/dual.before TcpExtListenOverflows"
+check_settled "dual-stack: listen_drops equals TcpExtListenDrops delta" \
+	"listener_col dual 8080 listen_drops" "kernel_delta dual /tmp/dual.before TcpExtListenDrops"
+bg_cleanup
+sleep 0.2
+check_totals_frozen dual /tmp/dual.before dual-stack
+
+# --- Namespaces: what happens in one is invisible in another -----------------
+netns_new iso_a
+netns_new iso_b
+listener_start iso_a -b 1 -p 8080
+in_ns iso_a tcpgen connect -n 6 -w 2 127.0.0.1 8080 &
+sleep 1.5
+check "netns: iso_a's listener overflowed" test "$(listener_col iso_a 8080 listen_overflows)" -gt 0
+check_eq "netns: iso_b lists no listener" "$(in_ns iso_b tail -n +2 /proc/net/tcpobs/listeners)" ""
+check_eq "netns: iso_b's listen_overflows total is 0" "$(tcpobs_stat iso_b listen_overflows)" 0
+check_eq "netns: iso_b's listen_drops total is 0" "$(tcpobs_stat iso_b listen_drops)" 0
+check_eq "netns: the initial namespace does not list iso_a's listener" "$(listener_col "" 8080 backlog)" none
+check_eq "netns: iso_b's listeners count is 0" "$(tcpobs_stat iso_b listeners)" 0
+check_eq "netns: iso_a's listeners count is 1" "$(tcpobs_stat iso_a listeners)" 1
+bg_cleanup
+
+# --- Listeners that exist before the module loads are tracked ---------------
+netns_new pre
+listener_start pre -b 1 -p 8080
+rmmod tcpobs && insmod "$TCPOBS_KO"
+check_eq "a listener opened before insmod is listed" "$(listener_col pre 8080 backlog)" 1
+nstat_snap pre /tmp/pre.before
+in_ns pre tcpgen connect -n 5 -w 2 127.0.0.1 8080 &
+sleep 1.5
+check_settled "pre-existing listener: listen_overflows equals TcpExtListenOverflows delta" \
+	"listener_col pre 8080 listen_overflows" "kernel_delta pre /tmp/pre.before TcpExtListenOverflows"
+bg_cleanup
