@@ -28,6 +28,7 @@
 #include <net/request_sock.h>
 #include <net/snmp.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "tcpobs.h"
 
@@ -54,6 +55,8 @@ static const int tcpobs_drop_mib[TCPOBS_DROP_MAX] = {
 struct tcpobs_krp_data {
 	struct sock *listener;
 	unsigned long mib[TCPOBS_DROP_MAX];
+	/* tcp_check_req: when the request's first SYN-ACK left, in ns. */
+	u64 synack;
 };
 
 static DEFINE_PER_CPU(unsigned int, tcpobs_krp_depth);
@@ -101,6 +104,21 @@ static int tcpobs_krp_entry_listener(struct kretprobe_instance *ri,
 	return tcpobs_krp_arm(ri, (struct sock *)regs_get_kernel_argument(regs, 0));
 }
 
+static int tcpobs_krp_entry_check_req(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	struct tcpobs_krp_data *d = (struct tcpobs_krp_data *)ri->data;
+	struct request_sock *req;
+	int ret;
+
+	ret = tcpobs_krp_arm(ri, (struct sock *)regs_get_kernel_argument(regs, 0));
+	if (ret)
+		return ret;
+	req = (struct request_sock *)regs_get_kernel_argument(regs, 2);
+	d->synack = req ? tcp_rsk(req)->snt_synack * NSEC_PER_USEC : 0;
+	return 0;
+}
+
 static int tcpobs_krp_entry_reqsk(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)
 {
@@ -126,6 +144,18 @@ static int tcpobs_krp_return(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* tcp_check_req's child: hand its handshake start to the lifecycle table. */
+static int tcpobs_krp_return_check_req(struct kretprobe_instance *ri,
+				       struct pt_regs *regs)
+{
+	struct tcpobs_krp_data *d = (struct tcpobs_krp_data *)ri->data;
+	struct sock *child = (struct sock *)regs_return_value(regs);
+
+	if (child && child != d->listener)
+		tcpobs_sockets_handshake(child, d->synack);
+	return tcpobs_krp_return(ri, regs);
+}
+
 #define TCPOBS_KRP(sym, entry) {				\
 	.kp.symbol_name = sym,					\
 	.entry_handler = entry,					\
@@ -136,7 +166,12 @@ static int tcpobs_krp_return(struct kretprobe_instance *ri,
 static struct kretprobe tcpobs_krps[] = {
 	TCPOBS_KRP("tcp_v4_conn_request", tcpobs_krp_entry_listener),
 	TCPOBS_KRP("tcp_v6_conn_request", tcpobs_krp_entry_listener),
-	TCPOBS_KRP("tcp_check_req", tcpobs_krp_entry_listener),
+	{
+		.kp.symbol_name = "tcp_check_req",
+		.entry_handler = tcpobs_krp_entry_check_req,
+		.handler = tcpobs_krp_return_check_req,
+		.data_size = sizeof(struct tcpobs_krp_data),
+	},
 	TCPOBS_KRP("cookie_v4_check", tcpobs_krp_entry_listener),
 	TCPOBS_KRP("cookie_v6_check", tcpobs_krp_entry_listener),
 	TCPOBS_KRP("tcp_req_err", tcpobs_krp_entry_reqsk),

@@ -3,8 +3,9 @@
  * tcpobs: load and unload.
  *
  * Load: namespaces first (so every probe finds its counters), then the
- * state tracepoint (it keeps the listener ledger current), then the
- * listeners that already exist, then the listen-drop kretprobes.
+ * lifecycle table, then the state tracepoint (it keeps the listener ledger
+ * and the lifecycle table current), then the listeners that already
+ * exist, then the listen-drop and TIME_WAIT probes.
  * Unload in reverse: every probe is detached and drained before the
  * ledger and the namespaces' state are freed.
  */
@@ -20,9 +21,13 @@ static int __init tcpobs_init(void)
 	if (err)
 		return err;
 
-	err = tcpobs_states_init();
+	err = tcpobs_sockets_init();
 	if (err)
 		goto err_netns;
+
+	err = tcpobs_states_init();
+	if (err)
+		goto err_sockets;
 
 	tcpobs_listeners_init();
 
@@ -30,13 +35,24 @@ static int __init tcpobs_init(void)
 	if (err)
 		goto err_states;
 
+	err = tcpobs_timewait_init();
+	if (err)
+		goto err_listen_drops;
+
 	pr_info("tcpobs: loaded, version %s\n", TCPOBS_VERSION);
 	return 0;
 
+err_listen_drops:
+	tcpobs_listen_drops_exit();
 err_states:
 	tcpobs_states_exit();
 	/* The ledger is fed by the state probe: free it once that is gone. */
 	tcpobs_listeners_exit();
+err_sockets:
+	tcpobs_sockets_unregister();
+	tcpobs_netns_exit();
+	tcpobs_sockets_exit();
+	return err;
 err_netns:
 	tcpobs_netns_exit();
 	return err;
@@ -44,10 +60,13 @@ err_netns:
 
 static void __exit tcpobs_exit(void)
 {
+	tcpobs_timewait_exit();
 	tcpobs_listen_drops_exit();
 	tcpobs_states_exit();
+	tcpobs_sockets_unregister();
 	tcpobs_listeners_exit();
 	tcpobs_netns_exit();
+	tcpobs_sockets_exit();
 	pr_info("tcpobs: unloaded\n");
 }
 

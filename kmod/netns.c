@@ -43,6 +43,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 		return -ENOMEM;
 
 	tcpobs_listen_drops_mib(net, tn->mib_base);
+	tcpobs_timewait_net_init(&tn->tw);
 	err = tcpobs_proc_net_init(net, tn);
 	if (err)
 		goto err_free;
@@ -73,6 +74,8 @@ static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
 	list_for_each_entry(net, net_list, exit_list) {
 		struct tcpobs_net *tn = tcpobs_net(net);
 
+		tcpobs_sockets_net_exit(net);
+		tcpobs_timewait_net_free(&tn->tw);
 		free_percpu(tn->dead_pcpu);
 		tn->dead_pcpu = NULL;
 	}

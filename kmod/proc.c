@@ -19,6 +19,9 @@ static const struct tcpobs_proc_file tcpobs_proc_files[] = {
 	{ "listeners", tcpobs_listeners_show },
 	{ "listener_events", tcpobs_listener_events_show },
 	{ "stats", tcpobs_stats_show },
+	{ "timewait", tcpobs_timewait_show },
+	{ "sockets", tcpobs_sockets_show },
+	{ "lifetimes", tcpobs_lifetimes_show },
 };
 
 int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn)

@@ -60,6 +60,8 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 	else if (oldstate == TCP_LISTEN)
 		tcpobs_listener_del(sk);
 
+	tcpobs_sockets_transition((struct sock *)sk, oldstate, newstate);
+
 	pcpu = tcpobs_pcpu(sock_net(sk));
 	if (!pcpu)
 		return;

@@ -14,6 +14,9 @@
  *   listeners             listeners in the ledger for this namespace
  *   listeners_table_full  listeners not tracked because the ledger was full
  *                         (global)
+ *   sockets               sockets of this namespace in the lifecycle table
+ *   sockets_table_full    sockets of this namespace born while the table
+ *                         was full, hence never tracked
  */
 #include <linux/seq_file.h>
 
@@ -25,6 +28,8 @@ int tcpobs_stats_show(struct seq_file *seq, void *v)
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
 	struct tcpobs_net *tn = tcpobs_net(net);
 	u64 drops[TCPOBS_DROP_MAX] = {}, untracked[TCPOBS_DROP_MAX] = {};
+	u64 table_full = 0;
+	s64 sockets = 0;
 	unsigned long mib[TCPOBS_DROP_MAX];
 	unsigned int i;
 	int cpu;
@@ -38,6 +43,8 @@ int tcpobs_stats_show(struct seq_file *seq, void *v)
 			drops[i] += p->drops[i];
 			untracked[i] += p->untracked[i];
 		}
+		sockets += p->sockets;
+		table_full += p->sockets_table_full;
 	}
 	tcpobs_listen_drops_mib(net, mib);
 
@@ -54,5 +61,7 @@ int tcpobs_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "listeners %u\n", tcpobs_listeners_count(net));
 	seq_printf(seq, "listeners_table_full %lu\n",
 		   tcpobs_listeners_table_full());
+	seq_printf(seq, "sockets %lld\n", sockets);
+	seq_printf(seq, "sockets_table_full %llu\n", table_full);
 	return 0;
 }

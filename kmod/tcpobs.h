@@ -12,6 +12,8 @@
  *   listen_drops.c listen drops attributed to their listener (kretprobes and
  *                 per-CPU MIB deltas)
  *   stats.c       /proc/net/tcpobs/stats, the namespace totals
+ *   timewait.c    the TIME_WAIT inventory (aggregates, no per-minisock state)
+ *   sockets.c     the socket lifecycle table and time-in-state histograms
  */
 #ifndef _TCPOBS_H
 #define _TCPOBS_H
@@ -44,6 +46,9 @@ enum tcpobs_drop {
 
 extern const char * const tcpobs_drop_names[TCPOBS_DROP_MAX];
 
+/* Time-in-state histograms: log2 buckets of microseconds. */
+#define TCPOBS_LT_BUCKETS 40
+
 /* Counters of one namespace on one CPU. Only ever written by that CPU. */
 struct tcpobs_pcpu {
 	u64 transitions[TCP_MAX_STATES][TCP_MAX_STATES];
@@ -51,6 +56,38 @@ struct tcpobs_pcpu {
 	u64 drops[TCPOBS_DROP_MAX];
 	/* Drops whose listener was not in the ledger (ledger full). */
 	u64 untracked[TCPOBS_DROP_MAX];
+	/* TIME_WAIT minisocks (timewait.c). */
+	u64 tw_entries;
+	u64 tw_exits;
+	u64 tw_exits_untracked;
+	u64 tw_rearms;
+	u64 tw_overflows;
+	u64 tw_keys_full;
+	/* The lifecycle table (sockets.c); sockets may go below 0 per CPU. */
+	s64 sockets;
+	u64 sockets_table_full;
+	u64 lifetimes[TCP_MAX_STATES][TCPOBS_LT_BUCKETS];
+};
+
+/* The TIME_WAIT breakdown keys. */
+enum tcpobs_twkey_kind {
+	TCPOBS_TWK_LPORT,
+	TCPOBS_TWK_RPORT,
+	TCPOBS_TWK_PEER,
+	TCPOBS_TWK_MAX
+};
+
+#define TCPOBS_TW_SLOTS 128
+#define TCPOBS_TW_KEY_BUCKETS 256
+
+/* A namespace's TIME_WAIT aggregates (timewait.c). */
+struct tcpobs_tw {
+	/* Protects keys and nkeys; readers walk keys under RCU. */
+	spinlock_t lock;
+	unsigned int nkeys;
+	struct hlist_head keys[TCPOBS_TW_KEY_BUCKETS];
+	/* Minisocks by second of timer expiry, modulo TCPOBS_TW_SLOTS. */
+	atomic_long_t slots[TCPOBS_TW_SLOTS];
 };
 
 /* Per network namespace state, allocated by the netns core (.size). */
@@ -65,6 +102,7 @@ struct tcpobs_net {
 	struct proc_dir_entry *proc_dir;
 	/* The kernel's counters when tcpobs started counting this namespace. */
 	unsigned long mib_base[TCPOBS_DROP_MAX];
+	struct tcpobs_tw tw;
 };
 
 /* netns.c */
@@ -109,6 +147,27 @@ unsigned long tcpobs_listen_drops_missed(void);
 
 /* stats.c */
 int tcpobs_stats_show(struct seq_file *seq, void *v);
+
+/* timewait.c */
+int tcpobs_timewait_init(void);
+void tcpobs_timewait_exit(void);
+void tcpobs_timewait_net_init(struct tcpobs_tw *t);
+void tcpobs_timewait_net_free(struct tcpobs_tw *t);
+unsigned long tcpobs_timewait_missed(void);
+int tcpobs_timewait_show(struct seq_file *seq, void *v);
+
+/* sockets.c */
+int tcpobs_sockets_init(void);
+void tcpobs_sockets_unregister(void);
+void tcpobs_sockets_exit(void);
+void tcpobs_sockets_net_exit(const struct net *net);
+void tcpobs_sockets_transition(struct sock *sk, int oldstate, int newstate);
+void tcpobs_sockets_handshake(const struct sock *child, u64 start);
+void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
+			 u64 ns);
+unsigned int tcpobs_sockets_total(void);
+int tcpobs_sockets_show(struct seq_file *seq, void *v);
+int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
 
 /* states.c */
 int tcpobs_states_init(void);

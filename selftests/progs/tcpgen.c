@@ -16,6 +16,13 @@
  *   tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT
  *	N non-blocking connects, kept open for SECONDS (default 1). With -s,
  *	then send one byte on each and wait SECONDS again.
+ *   tcpgen open    [-6] [-n N] [-p PORT] [-r FILE]
+ *	N established connections over loopback, held open (both ends in
+ *	this process) until killed. Writes its pid to FILE once they are up.
+ *   tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]
+ *	N connections whose clients close at once while the server does not:
+ *	the server's sockets sit in CLOSE-WAIT for SECONDS, then it closes
+ *	them and exits. FILE is written once they are in CLOSE-WAIT.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -160,18 +167,13 @@ static int cmd_pairs(int n, double seconds)
 	return 0;
 }
 
+static void write_ready(const char *ready);
+
 static int cmd_listen(int backlog, const char *ready)
 {
 	int lfd = do_listen(addr ? addr : default_addr(), port, backlog);
 
-	if (ready) {
-		FILE *f = fopen(ready, "w");
-
-		if (!f)
-			die("ready file");
-		fprintf(f, "%d\n", (int)getpid());
-		fclose(f);
-	}
+	write_ready(ready);
 	for (;;)
 		pause();
 	close(lfd);
@@ -197,13 +199,78 @@ static int cmd_connect(int n, int wait_s, const char *a, int p)
 	return 0;
 }
 
+static void write_ready(const char *ready)
+{
+	FILE *f;
+
+	if (!ready)
+		return;
+	f = fopen(ready, "w");
+	if (!f)
+		die("ready file");
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+}
+
+/* N connections; the server ends in srv[], the client ends in cli[]. */
+static void open_n(int n, int lfd, const char *a, int *cli, int *srv)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cli[i] = do_connect(a, port, 0);
+		srv[i] = accept(lfd, NULL, NULL);
+		if (srv[i] < 0)
+			die("accept");
+	}
+}
+
+static int cmd_open(int n, const char *ready)
+{
+	const char *a = addr ? addr : default_addr();
+	int *cli = calloc(n, sizeof(int)), *srv = calloc(n, sizeof(int));
+	int lfd = do_listen(a, port, 4096);
+
+	if (!cli || !srv)
+		die("calloc");
+	open_n(n, lfd, a, cli, srv);
+	write_ready(ready);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int cmd_closewait(int n, int wait_s, const char *ready)
+{
+	const char *a = addr ? addr : default_addr();
+	int *cli = calloc(n, sizeof(int)), *srv = calloc(n, sizeof(int));
+	int lfd = do_listen(a, port, 4096);
+	int i;
+
+	if (!cli || !srv)
+		die("calloc");
+	open_n(n, lfd, a, cli, srv);
+	close(lfd);
+	for (i = 0; i < n; i++)
+		close(cli[i]);
+	usleep(100 * 1000);
+	write_ready(ready);
+	sleep(wait_s);
+	for (i = 0; i < n; i++)
+		close(srv[i]);
+	usleep(200 * 1000);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: tcpgen pairs [-6] [-n N] [-p PORT]\n"
 		"       tcpgen churn [-6] [-t SECONDS] [-p PORT]\n"
 		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]\n"
-		"       tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT\n");
+		"       tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT\n"
+		"       tcpgen open [-6] [-n N] [-p PORT] [-r FILE]\n"
+		"       tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]\n");
 	exit(2);
 }
 
@@ -261,6 +328,10 @@ int main(int argc, char **argv)
 		return cmd_pairs(0, seconds);
 	if (!strcmp(cmd, "listen"))
 		return cmd_listen(backlog, ready);
+	if (!strcmp(cmd, "open"))
+		return cmd_open(n, ready);
+	if (!strcmp(cmd, "closewait"))
+		return cmd_closewait(n, wait_s, ready);
 	if (!strcmp(cmd, "connect")) {
 		if (argc - optind != 2)
 			usage();

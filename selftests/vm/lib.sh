@@ -210,3 +210,51 @@ kernel_delta() {
 	nstat_delta "$2" "$f" "$3"
 	rm -f "$f"
 }
+
+# --- TIME_WAIT and the lifecycle table -------------------------------------
+
+# tcpgen_bg NS MODE ARGS...: tcpgen MODE in the background; returns once it
+# wrote its ready file. Its pid is in $BG_PID (killed by bg_cleanup).
+tcpgen_bg() {
+	local ns=$1 mode=$2 ready i
+	shift 2
+	ready=$(mktemp -u /tmp/ready.XXXXXX)
+	in_ns "$ns" tcpgen "$mode" -r "$ready" "$@" 2>>/tmp/tcpgen.err &
+	BG_PID=$!
+	for i in $(seq 200); do
+		if [ -s "$ready" ]; then
+			BGPIDS+=("$(cat "$ready")")
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# tw_stat NS NAME: a value of the first section of /proc/net/tcpobs/timewait.
+tw_stat() {
+	in_ns "$1" cat /proc/net/tcpobs/timewait |
+		awk -v n="$2" 'NF == 0 { exit } $1 == n { v = $2 } END { print v }'
+}
+
+# tw_table NS HEADER: the rows ("key count") of the timewait section whose
+# header's first column is HEADER.
+tw_table() {
+	in_ns "$1" cat /proc/net/tcpobs/timewait |
+		awk -v h="$2" 'NF == 0 { on = 0; next } on { print } $1 == h && $2 == "count" { on = 1 }'
+}
+
+# sockstat_tw NS: the kernel's TIME_WAIT count (/proc/net/sockstat "tw").
+sockstat_tw() {
+	in_ns "$1" awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
+}
+
+# lifetime_count NS STATE: histogram entries of STATE in the lifetimes file.
+lifetime_count() {
+	in_ns "$1" awk -v s="$2" 'NR > 1 && $1 == s { c += $4 } END { print c + 0 }' /proc/net/tcpobs/lifetimes
+}
+
+# sockets_rows NS STATE: rows of the sockets file in STATE.
+sockets_rows() {
+	in_ns "$1" awk -v s="$2" 'NR > 1 && $3 == s' /proc/net/tcpobs/sockets
+}

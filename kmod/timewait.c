@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TIME_WAIT inventory: how many timewait minisockets each namespace
+ * holds, and whose they are (local port, peer port, peer address) and how
+ * long they have waited, kept as aggregate counters: nothing is stored per
+ * timewait socket, whatever their number.
+ *
+ * The state tracepoint never sees TIME-WAIT: the full socket goes to CLOSE
+ * while a minisock takes over. Two probes follow the minisocks instead:
+ *
+ *   __inet_twsk_schedule (kretprobe)  rearm == false: a minisock enters
+ *                 TIME_WAIT, with its timer armed (both kernels call it
+ *                 once per minisock, where TcpExtTW or TcpExtTWKilled is
+ *                 counted); rearm == true: its timer is pushed back (a
+ *                 retransmitted FIN, or FIN-WAIT-2 -> TIME-WAIT)
+ *   inet_twsk_kill (kprobe)           a minisock leaves (timer expiry, port
+ *                 reuse, namespace teardown), where the kernel drops its
+ *                 tw_refcount
+ *   inet_twsk_alloc (kretprobe)       NULL: no minisock could be made
+ *                 (TcpExtTCPTimeWaitOverflow)
+ *
+ * Ages come from the timers: each namespace keeps a ring of counters, one
+ * per second of timer expiry, moved when a timer is re-armed. A TIME-WAIT
+ * timer is always armed to TCP_TIMEWAIT_LEN, so the time waited is
+ * TCP_TIMEWAIT_LEN minus the time left.
+ *
+ * Minisocks that existed before tcpobs started counting a namespace are
+ * not in the breakdown; they show as "untracked" (the kernel's own count
+ * minus ours) and drain within a minute.
+ */
+#include <linux/jiffies.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "tcpobs.h"
+
+static unsigned int max_tw_keys = 16384;
+module_param(max_tw_keys, uint, 0444);
+MODULE_PARM_DESC(max_tw_keys, "Most distinct ports and peers in a namespace's TIME_WAIT breakdown (default 16384)");
+
+static unsigned int tw_top = 10;
+module_param(tw_top, uint, 0644);
+MODULE_PARM_DESC(tw_top, "Rows per table in /proc/net/tcpobs/timewait (default 10, at most 64)");
+
+#define TCPOBS_TW_TOP_MAX 64
+
+struct tcpobs_twkey {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	long count;
+	struct in6_addr addr;
+	u16 port;
+	u8 kind;
+	u8 family;
+};
+
+static const char * const tcpobs_twkey_names[TCPOBS_TWK_MAX] = {
+	[TCPOBS_TWK_LPORT]	= "local_port",
+	[TCPOBS_TWK_RPORT]	= "peer_port",
+	[TCPOBS_TWK_PEER]	= "peer",
+};
+
+/* A TCP minisock of a namespace tcpobs counts, or NULL. */
+static struct tcpobs_tw *tcpobs_tw_of(const struct inet_timewait_sock *tw,
+				      struct tcpobs_pcpu __percpu **pcpu)
+{
+	struct net *net = twsk_net(tw);
+
+	/* TCP's minisocks belong to the namespace's TCP death row. */
+	if (tw->tw_dr != &net->ipv4.tcp_death_row)
+		return NULL;
+	*pcpu = tcpobs_pcpu(net);
+	if (!*pcpu)
+		return NULL;
+	return &tcpobs_net(net)->tw;
+}
+
+static unsigned int tcpobs_tw_slot(unsigned long expires)
+{
+	return (expires / HZ) % TCPOBS_TW_SLOTS;
+}
+
+static void tcpobs_twkey_fill(struct tcpobs_twkey *k, unsigned int kind,
+			      const struct inet_timewait_sock *tw)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	switch (kind) {
+	case TCPOBS_TWK_LPORT:
+		k->port = tw->tw_num;
+		break;
+	case TCPOBS_TWK_RPORT:
+		k->port = ntohs(tw->tw_dport);
+		break;
+	default:
+		k->family = tw->tw_family;
+#if IS_ENABLED(CONFIG_IPV6)
+		if (tw->tw_family == AF_INET6) {
+			k->addr = tw->tw_v6_daddr;
+			break;
+		}
+#endif
+		ipv6_addr_set_v4mapped(tw->tw_daddr, &k->addr);
+		break;
+	}
+}
+
+static u32 tcpobs_twkey_hash(const struct tcpobs_twkey *k)
+{
+	return jhash2((const u32 *)&k->addr, 4,
+		      (u32)k->port << 16 | (u32)k->kind << 8 | k->family);
+}
+
+static struct tcpobs_twkey *tcpobs_twkey_find(struct tcpobs_tw *t,
+					      const struct tcpobs_twkey *k,
+					      u32 hash)
+{
+	struct tcpobs_twkey *e;
+
+	hlist_for_each_entry(e, &t->keys[hash % TCPOBS_TW_KEY_BUCKETS], node)
+		if (e->kind == k->kind && e->port == k->port &&
+		    e->family == k->family && ipv6_addr_equal(&e->addr, &k->addr))
+			return e;
+	return NULL;
+}
+
+/* Counts one minisock in (delta 1) or out (-1) of its three keys. */
+static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcpu,
+			   const struct inet_timewait_sock *tw, int delta)
+{
+	struct tcpobs_twkey k, *e;
+	unsigned long flags;
+	unsigned int kind;
+
+	for (kind = 0; kind < TCPOBS_TWK_MAX; kind++) {
+		u32 hash;
+
+		tcpobs_twkey_fill(&k, kind, tw);
+		hash = tcpobs_twkey_hash(&k);
+		spin_lock_irqsave(&t->lock, flags);
+		e = tcpobs_twkey_find(t, &k, hash);
+		if (delta > 0) {
+			if (!e && t->nkeys < max_tw_keys) {
+				e = kmalloc(sizeof(*e), GFP_ATOMIC);
+				if (e) {
+					*e = k;
+					hlist_add_head_rcu(&e->node,
+							   &t->keys[hash % TCPOBS_TW_KEY_BUCKETS]);
+					t->nkeys++;
+				}
+			}
+			if (e)
+				e->count++;
+			else
+				this_cpu_inc(pcpu->tw_keys_full);
+		} else if (e) {
+			if (--e->count == 0) {
+				hlist_del_rcu(&e->node);
+				t->nkeys--;
+				kfree_rcu(e, rcu);
+			}
+		}
+		spin_unlock_irqrestore(&t->lock, flags);
+	}
+}
+
+struct tcpobs_tw_sched {
+	struct inet_timewait_sock *tw;
+	unsigned long old_expires;
+	bool rearm;
+	bool was_pending;
+};
+
+static int tcpobs_tw_sched_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct tcpobs_tw_sched *d = (struct tcpobs_tw_sched *)ri->data;
+	struct inet_timewait_sock *tw;
+
+	tw = (struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
+	d->tw = tw;
+	d->rearm = !!(u8)regs_get_kernel_argument(regs, 2);
+	if (d->rearm) {
+		d->was_pending = timer_pending(&tw->tw_timer);
+		d->old_expires = READ_ONCE(tw->tw_timer.expires);
+	}
+	return 0;
+}
+
+/* The minisock is still referenced by its caller here. */
+static int tcpobs_tw_sched_return(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct tcpobs_tw_sched *d = (struct tcpobs_tw_sched *)ri->data;
+	struct tcpobs_pcpu __percpu *pcpu;
+	unsigned long expires;
+	struct tcpobs_tw *t;
+	unsigned int old, new;
+
+	t = tcpobs_tw_of(d->tw, &pcpu);
+	if (!t)
+		return 0;
+	expires = READ_ONCE(d->tw->tw_timer.expires);
+	new = tcpobs_tw_slot(expires);
+
+	if (!d->rearm) {
+		this_cpu_inc(pcpu->tw_entries);
+		atomic_long_inc(&t->slots[new]);
+		tcpobs_tw_keys(t, pcpu, d->tw, 1);
+		return 0;
+	}
+	this_cpu_inc(pcpu->tw_rearms);
+	old = tcpobs_tw_slot(d->old_expires);
+	/* Move only what was counted: a pending timer, now elsewhere. */
+	if (!d->was_pending || old == new)
+		return 0;
+	if (atomic_long_dec_if_positive(&t->slots[old]) >= 0)
+		atomic_long_inc(&t->slots[new]);
+	return 0;
+}
+
+static int tcpobs_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw;
+	struct tcpobs_pcpu __percpu *pcpu;
+	struct tcpobs_tw *t;
+	unsigned int slot;
+
+	tw = (struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
+	t = tcpobs_tw_of(tw, &pcpu);
+	if (!t)
+		return 0;
+	this_cpu_inc(pcpu->tw_exits);
+	slot = tcpobs_tw_slot(READ_ONCE(tw->tw_timer.expires));
+	/* Not counted on entry: it predates tcpobs. */
+	if (atomic_long_dec_if_positive(&t->slots[slot]) < 0) {
+		this_cpu_inc(pcpu->tw_exits_untracked);
+		return 0;
+	}
+	tcpobs_tw_keys(t, pcpu, tw, -1);
+	return 0;
+}
+
+struct tcpobs_tw_alloc {
+	const struct sock *sk;
+};
+
+static int tcpobs_tw_alloc_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct tcpobs_tw_alloc *d = (struct tcpobs_tw_alloc *)ri->data;
+
+	d->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	return d->sk->sk_protocol == IPPROTO_TCP ? 0 : 1;
+}
+
+static int tcpobs_tw_alloc_return(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct tcpobs_tw_alloc *d = (struct tcpobs_tw_alloc *)ri->data;
+	struct tcpobs_pcpu __percpu *pcpu;
+
+	if (regs_return_value(regs))
+		return 0;
+	pcpu = tcpobs_pcpu(sock_net(d->sk));
+	if (pcpu)
+		this_cpu_inc(pcpu->tw_overflows);
+	return 0;
+}
+
+static struct kretprobe tcpobs_tw_krps[] = {
+	{
+		.kp.symbol_name = "__inet_twsk_schedule",
+		.entry_handler = tcpobs_tw_sched_entry,
+		.handler = tcpobs_tw_sched_return,
+		.data_size = sizeof(struct tcpobs_tw_sched),
+	},
+	{
+		.kp.symbol_name = "inet_twsk_alloc",
+		.entry_handler = tcpobs_tw_alloc_entry,
+		.handler = tcpobs_tw_alloc_return,
+		.data_size = sizeof(struct tcpobs_tw_alloc),
+	},
+};
+
+static struct kretprobe *tcpobs_tw_krp_ptrs[ARRAY_SIZE(tcpobs_tw_krps)];
+
+static struct kprobe tcpobs_tw_kill_kp = {
+	.symbol_name = "inet_twsk_kill",
+	.pre_handler = tcpobs_tw_kill_pre,
+};
+
+int tcpobs_timewait_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tcpobs_tw_krps); i++) {
+		tcpobs_tw_krps[i].maxactive = max_t(int, 16, 4 * num_possible_cpus());
+		tcpobs_tw_krp_ptrs[i] = &tcpobs_tw_krps[i];
+	}
+	/* Exits first: a minisock counted in is always counted out. */
+	err = register_kprobe(&tcpobs_tw_kill_kp);
+	if (err) {
+		pr_err("tcpobs: cannot probe inet_twsk_kill: %d\n", err);
+		return err;
+	}
+	err = register_kretprobes(tcpobs_tw_krp_ptrs,
+				  ARRAY_SIZE(tcpobs_tw_krp_ptrs));
+	if (err) {
+		pr_err("tcpobs: cannot register TIME_WAIT kretprobes: %d\n", err);
+		unregister_kprobe(&tcpobs_tw_kill_kp);
+	}
+	return err;
+}
+
+void tcpobs_timewait_exit(void)
+{
+	unregister_kretprobes(tcpobs_tw_krp_ptrs, ARRAY_SIZE(tcpobs_tw_krp_ptrs));
+	unregister_kprobe(&tcpobs_tw_kill_kp);
+}
+
+unsigned long tcpobs_timewait_missed(void)
+{
+	unsigned long missed = tcpobs_tw_kill_kp.nmissed;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpobs_tw_krps); i++)
+		missed += tcpobs_tw_krps[i].nmissed + tcpobs_tw_krps[i].kp.nmissed;
+	return missed;
+}
+
+void tcpobs_timewait_net_init(struct tcpobs_tw *t)
+{
+	spin_lock_init(&t->lock);
+}
+
+/* After every probe that could reach @t is done (RCU grace period). */
+void tcpobs_timewait_net_free(struct tcpobs_tw *t)
+{
+	struct tcpobs_twkey *e;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < TCPOBS_TW_KEY_BUCKETS; i++) {
+		hlist_for_each_entry_safe(e, tmp, &t->keys[i], node) {
+			hlist_del(&e->node);
+			kfree(e);
+		}
+	}
+	t->nkeys = 0;
+}
+
+/* The kernel's own count: /proc/net/sockstat "tw". */
+static int tcpobs_tw_kernel_count(const struct net *net)
+{
+	return refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
+}
+
+struct tcpobs_tw_row {
+	long count;
+	struct in6_addr addr;
+	u16 port;
+	u8 family;
+};
+
+static void tcpobs_tw_show_keys(struct seq_file *seq, struct tcpobs_tw *t,
+				unsigned int kind, long tracked)
+{
+	struct tcpobs_tw_row *top;
+	unsigned int n = 0, want = min_t(unsigned int, READ_ONCE(tw_top),
+					 TCPOBS_TW_TOP_MAX);
+	struct tcpobs_twkey *e;
+	long shown = 0;
+	unsigned int i, j;
+
+	top = kmalloc_array(TCPOBS_TW_TOP_MAX, sizeof(*top), GFP_KERNEL);
+	if (!top)
+		want = 0;
+	rcu_read_lock();
+	for (i = 0; i < TCPOBS_TW_KEY_BUCKETS; i++) {
+		hlist_for_each_entry_rcu(e, &t->keys[i], node) {
+			long c = READ_ONCE(e->count);
+
+			if (e->kind != kind || c <= 0 || !want)
+				continue;
+			/* Insertion into the sorted top list. */
+			if (n == want && c <= top[n - 1].count)
+				continue;
+			j = n < want ? n++ : n - 1;
+			while (j > 0 && top[j - 1].count < c) {
+				top[j] = top[j - 1];
+				j--;
+			}
+			top[j].count = c;
+			top[j].port = e->port;
+			top[j].addr = e->addr;
+			top[j].family = e->family;
+		}
+	}
+	rcu_read_unlock();
+
+	seq_printf(seq, "\n%s count\n", tcpobs_twkey_names[kind]);
+	for (i = 0; i < n; i++) {
+		if (kind != TCPOBS_TWK_PEER)
+			seq_printf(seq, "%u", top[i].port);
+		else if (ipv6_addr_v4mapped(&top[i].addr) && top[i].family == AF_INET)
+			seq_printf(seq, "%pI4", &top[i].addr.s6_addr32[3]);
+		else
+			seq_printf(seq, "%pI6c", &top[i].addr);
+		seq_printf(seq, " %ld\n", top[i].count);
+		shown += top[i].count;
+	}
+	seq_printf(seq, "other %ld\n", max(tracked - shown, 0L));
+	kfree(top);
+}
+
+/* Age buckets, in seconds: [0,1) [1,2) [2,4) ... [32,60) [60,...). */
+static const unsigned int tcpobs_tw_age_edges[] = { 1, 2, 4, 8, 16, 32, 60 };
+#define TCPOBS_TW_AGE_BUCKETS (ARRAY_SIZE(tcpobs_tw_age_edges) + 1)
+
+int tcpobs_timewait_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	struct tcpobs_tw *t = &tcpobs_net(net)->tw;
+	u64 entries = 0, exits = 0, rearms = 0, overflows = 0, full = 0, untr = 0;
+	long ages[TCPOBS_TW_AGE_BUCKETS] = {}, tracked = 0;
+	unsigned long now = jiffies;
+	unsigned int i, kind;
+	int cpu, kernel;
+
+	if (!pcpu)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		const struct tcpobs_pcpu *p = per_cpu_ptr(pcpu, cpu);
+
+		entries += p->tw_entries;
+		exits += p->tw_exits;
+		rearms += p->tw_rearms;
+		overflows += p->tw_overflows;
+		full += p->tw_keys_full;
+		untr += p->tw_exits_untracked;
+	}
+	for (i = 0; i < TCPOBS_TW_SLOTS; i++) {
+		long c = atomic_long_read(&t->slots[i]);
+		/* Seconds left on the timer, in [-16, 112): ring position. */
+		int left = (int)((i - now / HZ) % TCPOBS_TW_SLOTS);
+		int age;
+		unsigned int b = 0;
+
+		if (c <= 0)
+			continue;
+		if (left >= TCPOBS_TW_SLOTS - 16)
+			left -= TCPOBS_TW_SLOTS;
+		age = TCP_TIMEWAIT_LEN / HZ - 1 - left;
+		while (b < ARRAY_SIZE(tcpobs_tw_age_edges) &&
+		       age >= (int)tcpobs_tw_age_edges[b])
+			b++;
+		ages[b] += c;
+		tracked += c;
+	}
+	kernel = tcpobs_tw_kernel_count(net);
+
+	seq_puts(seq, "name value\n");
+	seq_printf(seq, "tw %d\n", kernel);
+	seq_printf(seq, "tracked %ld\n", tracked);
+	seq_printf(seq, "untracked %ld\n", max(kernel - tracked, 0L));
+	seq_printf(seq, "entries %llu\n", entries);
+	seq_printf(seq, "exits %llu\n", exits);
+	seq_printf(seq, "exits_untracked %llu\n", untr);
+	seq_printf(seq, "rearms %llu\n", rearms);
+	seq_printf(seq, "overflows %llu\n", overflows);
+	seq_printf(seq, "keys %u\n", READ_ONCE(t->nkeys));
+	seq_printf(seq, "keys_full %llu\n", full);
+	seq_printf(seq, "kprobe_missed %lu\n", tcpobs_timewait_missed());
+
+	for (kind = 0; kind < TCPOBS_TWK_MAX; kind++)
+		tcpobs_tw_show_keys(seq, t, kind, tracked);
+
+	seq_puts(seq, "\nage count\n");
+	for (i = 0; i < TCPOBS_TW_AGE_BUCKETS; i++) {
+		if (i < ARRAY_SIZE(tcpobs_tw_age_edges))
+			seq_printf(seq, "%us-%us %ld\n",
+				   i ? tcpobs_tw_age_edges[i - 1] : 0,
+				   tcpobs_tw_age_edges[i], ages[i]);
+		else
+			seq_printf(seq, "%us+ %ld\n", tcpobs_tw_age_edges[i - 1],
+				   ages[i]);
+	}
+	return 0;
+}

@@ -1,0 +1,107 @@
+#!/bin/bash
+# The TIME_WAIT inventory (/proc/net/tcpobs/timewait): totals equal to the
+# kernel's (sockstat tw, nstat TcpExtTW + TcpExtTWKilled), a breakdown by
+# port and peer equal to counting ss's output, ages, expiry, isolation.
+source "$(dirname "$0")/../lib.sh"
+trap 'bg_cleanup; netns_cleanup' EXIT
+
+# ss's TIME-WAIT (and FIN-WAIT-2 minisock) sockets of NS, "local peer".
+ss_tw() { in_ns "$1" ss -tanH state time-wait state fin-wait-2 | awk '{ print $(NF-1), $NF }'; }
+# strip ":port" and brackets from an ss address
+ss_host() { sed -E 's/^\[(.*)\]:[0-9]+$/\1/; s/^([0-9.]+):[0-9]+$/\1/'; }
+
+check_eq "timewait: first line is the totals header" "$(head -n 1 /proc/net/tcpobs/timewait)" "name value"
+for h in local_port peer_port peer age; do
+	check_eq "timewait: has a '$h count' table" "$(grep -c "^$h count\$" /proc/net/tcpobs/timewait)" 1
+done
+
+# --- 13 client-closed connections to three server ports --------------------
+netns_new tw1
+nstat_snap tw1 /tmp/tw1.before
+in_ns tw1 tcpgen pairs -n 6 -p 8080 >/dev/null
+in_ns tw1 tcpgen pairs -n 4 -p 8081 >/dev/null
+in_ns tw1 tcpgen pairs -6 -n 3 -p 8082 >/dev/null
+nstat_snap tw1 /tmp/tw1.after
+ss_tw tw1 > /tmp/tw1.ss
+
+check_eq "13 connections: tw equals sockstat tw" "$(tw_stat tw1 tw)" "$(sockstat_tw tw1)"
+check_eq "13 connections: tw is 13" "$(tw_stat tw1 tw)" 13
+check_eq "13 connections: tracked equals ss time-wait + fin-wait-2 count" "$(tw_stat tw1 tracked)" "$(wc -l < /tmp/tw1.ss)"
+check_eq "13 connections: untracked is 0" "$(tw_stat tw1 untracked)" 0
+check_eq "13 connections: entries equal TcpExtTW + TcpExtTWKilled delta" "$(tw_stat tw1 entries)" \
+	$(($(nstat_delta /tmp/tw1.before /tmp/tw1.after TcpExtTW) + $(nstat_delta /tmp/tw1.before /tmp/tw1.after TcpExtTWKilled)))
+check_eq "13 connections: overflows equal TcpExtTCPTimeWaitOverflow delta" "$(tw_stat tw1 overflows)" \
+	"$(nstat_delta /tmp/tw1.before /tmp/tw1.after TcpExtTCPTimeWaitOverflow)"
+check_eq "13 connections: no exits yet" "$(tw_stat tw1 exits)" 0
+check_eq "13 connections: kprobe_missed is 0" "$(tw_stat tw1 kprobe_missed)" 0
+
+awk '{ n = split($2, a, ":"); print a[n] }' /tmp/tw1.ss | sort | uniq -c | awk '{ print $2, $1 }' > /tmp/tw1.want
+tw_table tw1 peer_port | grep -v '^other ' | sort > /tmp/tw1.got
+check_file_eq "peer_port breakdown equals ss counted by peer port" /tmp/tw1.got /tmp/tw1.want
+check_eq "peer_port: other is 0" "$(tw_table tw1 peer_port | awk '$1 == "other" { print $2 }')" 0
+
+awk '{ print $2 }' /tmp/tw1.ss | ss_host | sort | uniq -c | awk '{ print $2, $1 }' > /tmp/tw1.want
+tw_table tw1 peer | grep -v '^other ' | sort > /tmp/tw1.got
+check_file_eq "peer breakdown equals ss counted by peer address" /tmp/tw1.got /tmp/tw1.want
+
+# local ports: 13 distinct ephemeral ports, the top rows plus "other"
+awk '{ n = split($1, a, ":"); print a[n] }' /tmp/tw1.ss | sort | uniq -c | awk '{ print $2, $1 }' > /tmp/tw1.lports
+bad=$(tw_table tw1 local_port | grep -v '^other ' | while read -r p c; do
+	w=$(awk -v p="$p" '$1 == p { print $2 }' /tmp/tw1.lports)
+	[ "$w" = "$c" ] || echo "port $p: ours $c, ss ${w:-none}"
+done)
+check_eq "local_port rows each equal ss's count for that port" "$bad" ""
+check_eq "local_port rows + other add up to tracked" \
+	"$(tw_table tw1 local_port | awk '{ s += $2 } END { print s }')" "$(tw_stat tw1 tracked)"
+check_eq "age buckets add up to tracked" "$(tw_table tw1 age | awk '{ s += $2 } END { print s }')" "$(tw_stat tw1 tracked)"
+
+# --- another namespace sees none of it ------------------------------------
+netns_new tw_iso
+check_eq "isolation: other netns has tw 0" "$(tw_stat tw_iso tw)" 0
+check_eq "isolation: other netns has entries 0" "$(tw_stat tw_iso entries)" 0
+check_eq "isolation: other netns has no peer rows" "$(tw_table tw_iso peer | grep -vc '^other ')" 0
+
+# --- ages: 3 minisocks 5 s old, 2 new --------------------------------------
+netns_new tw2
+in_ns tw2 tcpgen pairs -n 3 -p 8080 >/dev/null
+sleep 5
+in_ns tw2 tcpgen pairs -n 2 -p 8081 >/dev/null
+check_eq "ages: the 3 older ones are in 4s-8s" "$(tw_table tw2 age | awk '$1 == "4s-8s" { print $2 }')" 3
+check_eq "ages: the 2 new ones are in 0s-1s" "$(tw_table tw2 age | awk '$1 == "0s-1s" { print $2 }')" 2
+
+# --- expiry: FIN-WAIT-2 minisocks with tcp_fin_timeout=2 ---------------------
+netns_new tw3
+in_ns tw3 sysctl -qw net.ipv4.tcp_fin_timeout=2
+nstat_snap tw3 /tmp/tw3.before
+tcpgen_bg tw3 closewait -n 5 -p 9090 -w 5
+check_eq "fin-wait-2: tw equals sockstat tw" "$(tw_stat tw3 tw)" "$(sockstat_tw tw3)"
+check_eq "fin-wait-2: tracked is 5" "$(tw_stat tw3 tracked)" 5
+check_eq "fin-wait-2: ss shows 5 FIN-WAIT-2 minisocks" "$(in_ns tw3 ss -tanH state fin-wait-2 | wc -l)" 5
+sleep 3.5
+nstat_snap tw3 /tmp/tw3.after
+check_eq "fin-wait-2 expired: tw 0 and sockstat tw 0" "$(tw_stat tw3 tw) $(sockstat_tw tw3)" "0 0"
+check_eq "fin-wait-2 expired: tracked 0" "$(tw_stat tw3 tracked)" 0
+check_eq "fin-wait-2 expired: exits equal entries" "$(tw_stat tw3 exits)" "$(tw_stat tw3 entries)"
+check_eq "fin-wait-2 expired: entries equal TcpExtTW + TcpExtTWKilled delta" "$(tw_stat tw3 entries)" \
+	$(($(nstat_delta /tmp/tw3.before /tmp/tw3.after TcpExtTW) + $(nstat_delta /tmp/tw3.before /tmp/tw3.after TcpExtTWKilled)))
+check_eq "fin-wait-2 expired: no ports or peers left" "$(tw_table tw3 peer | grep -vc '^other ')" 0
+check_eq "fin-wait-2 expired: keys 0" "$(tw_stat tw3 keys)" 0
+wait
+
+# --- overflow: tcp_max_tw_buckets=3, 7 connections -------------------------
+netns_new tw5
+in_ns tw5 sysctl -qw net.ipv4.tcp_max_tw_buckets=3
+nstat_snap tw5 /tmp/tw5.before
+in_ns tw5 tcpgen pairs -n 7 -p 8080 >/dev/null
+nstat_snap tw5 /tmp/tw5.after
+check_eq "tw buckets full: overflows equal TcpExtTCPTimeWaitOverflow delta" "$(tw_stat tw5 overflows)" \
+	"$(nstat_delta /tmp/tw5.before /tmp/tw5.after TcpExtTCPTimeWaitOverflow)"
+check_eq "tw buckets full: 4 overflows" "$(tw_stat tw5 overflows)" 4
+check_eq "tw buckets full: tracked 3 = sockstat tw" "$(tw_stat tw5 tracked) $(sockstat_tw tw5)" "3 3"
+
+# --- minisocks from before tcpobs loaded are shown as untracked -------------
+netns_new tw4
+in_ns tw4 tcpgen pairs -n 4 -p 8080 >/dev/null
+rmmod tcpobs && insmod "$TCPOBS_KO"
+check_eq "reload: tw still equals sockstat tw" "$(tw_stat tw4 tw)" "$(sockstat_tw tw4)"
+check_eq "reload: the 4 older minisocks are untracked" "$(tw_stat tw4 tracked) $(tw_stat tw4 untracked)" "0 4"
