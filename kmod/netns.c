@@ -44,13 +44,24 @@ static int __net_init tcpobs_net_init(struct net *net)
 
 	tcpobs_listen_drops_mib(net, tn->mib_base);
 	tcpobs_timewait_net_init(&tn->tw);
-	err = tcpobs_proc_net_init(net, tn);
+	err = tcpobs_sockets_net_init(tn);
 	if (err)
 		goto err_free;
+	/* The hooks find no counters (and do nothing) until ->pcpu is set. */
+	err = tcpobs_ecn_net_init(net, tn);
+	if (err)
+		goto err_sockets;
+	err = tcpobs_proc_net_init(net, tn);
+	if (err)
+		goto err_ecn;
 
 	WRITE_ONCE(tn->pcpu, pcpu);
 	return 0;
 
+err_ecn:
+	tcpobs_ecn_net_exit(net);
+err_sockets:
+	tcpobs_sockets_net_exit(tn);
 err_free:
 	free_percpu(pcpu);
 	return err;
@@ -60,6 +71,7 @@ static void __net_exit tcpobs_net_exit(struct net *net)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
 
+	tcpobs_ecn_net_exit(net);
 	tcpobs_proc_net_exit(net, tn);
 	tn->dead_pcpu = tn->pcpu;
 	WRITE_ONCE(tn->pcpu, NULL);
@@ -74,8 +86,9 @@ static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
 	list_for_each_entry(net, net_list, exit_list) {
 		struct tcpobs_net *tn = tcpobs_net(net);
 
-		tcpobs_sockets_net_exit(net);
+		tcpobs_sockets_net_exit(tn);
 		tcpobs_timewait_net_free(&tn->tw);
+		tcpobs_ecn_net_free(tn);
 		free_percpu(tn->dead_pcpu);
 		tn->dead_pcpu = NULL;
 	}

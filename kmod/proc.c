@@ -22,6 +22,7 @@ static const struct tcpobs_proc_file tcpobs_proc_files[] = {
 	{ "timewait", tcpobs_timewait_show },
 	{ "sockets", tcpobs_sockets_show },
 	{ "lifetimes", tcpobs_lifetimes_show },
+	{ "ecn", tcpobs_ecn_show },
 };
 
 int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn)

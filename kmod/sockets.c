@@ -14,10 +14,10 @@
  * Sockets that existed before tcpobs loaded are not tracked. The entry
  * goes at tcp_destroy_sock, on unload, or with its namespace.
  *
- * The table holds at most max_sockets entries; a socket born when it is
- * full is counted in its namespace's sockets_table_full and never
- * allocated. Lookups are lock-free (RCU); insertions and removals take one
- * of 64 bucket locks.
+ * Each namespace has its own table (an rhashtable, which grows and shrinks
+ * with it); all of them together hold at most max_sockets entries. A
+ * socket born when they are full is counted in its namespace's
+ * sockets_table_full and never allocated. Lookups are lock-free (RCU).
  *
  * The handshake (SYN-RECV) time of a passive child runs from the first
  * SYN-ACK sent for its request socket (snt_synack) to ESTABLISHED: the
@@ -25,15 +25,13 @@
  * the child's SYN-RECV -> ESTABLISHED follows on the same CPU in the same
  * softirq.
  */
-#include <linux/hash.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
-#include <linux/rculist.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/sock_diag.h>
-#include <linux/spinlock.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -45,15 +43,11 @@ static unsigned int max_sockets = 65536;
 module_param(max_sockets, uint, 0444);
 MODULE_PARM_DESC(max_sockets, "Most sockets in the lifecycle table at once (default 65536)");
 
-#define TCPOBS_SK_HASH_BITS 12
-#define TCPOBS_SK_LOCKS 64
-
-/* 112 bytes on x86_64; see Documentation/procfs.rst. */
+/* 128 bytes on x86_64; see Documentation/procfs.rst. */
 struct tcpobs_sockent {
-	struct hlist_node node;
+	struct rhash_head node;
 	struct rcu_head rcu;
 	u64 cookie;
-	const struct net *net;
 	const struct sock *sk;
 	u64 created;		/* ktime_get_ns() */
 	u64 since;		/* entered the current state */
@@ -61,15 +55,25 @@ struct tcpobs_sockent {
 	__be32 daddr[4];
 	u16 sport;
 	u16 dport;
-	u8 family;
 	u8 state;
+	u8 flags;		/* TCPOBS_SKF_* */
 	u16 transitions;
+	struct tcpobs_sk_ecn ecn;
 };
 
 static_assert(sizeof(struct tcpobs_sockent) <= 128);
 
-static struct hlist_head tcpobs_sk_hash[1 << TCPOBS_SK_HASH_BITS];
-static spinlock_t tcpobs_sk_locks[TCPOBS_SK_LOCKS];
+#define TCPOBS_SKF_V6		BIT(0)
+#define TCPOBS_SKF_PASSIVE	BIT(1)
+#define TCPOBS_SKF_ECN		BIT(2)
+
+static const struct rhashtable_params tcpobs_sk_params = {
+	.key_len = sizeof(u64),
+	.key_offset = offsetof(struct tcpobs_sockent, cookie),
+	.head_offset = offsetof(struct tcpobs_sockent, node),
+	.automatic_shrinking = true,
+};
+
 static struct kmem_cache *tcpobs_sk_cache;
 static atomic_t tcpobs_nsockets = ATOMIC_INIT(0);
 
@@ -80,30 +84,21 @@ struct tcpobs_handshake {
 
 static DEFINE_PER_CPU(struct tcpobs_handshake, tcpobs_handshake);
 
-static unsigned int tcpobs_sk_bucket(u64 cookie)
+/* Under rcu_read_lock(). */
+static struct tcpobs_sockent *tcpobs_sk_find(const struct sock *sk)
 {
-	return hash_64(cookie, TCPOBS_SK_HASH_BITS);
-}
+	u64 cookie = atomic64_read(&sk->sk_cookie);
 
-static spinlock_t *tcpobs_sk_lock(unsigned int bucket)
-{
-	return &tcpobs_sk_locks[bucket % TCPOBS_SK_LOCKS];
-}
-
-static struct tcpobs_sockent *tcpobs_sk_find(u64 cookie)
-{
-	struct tcpobs_sockent *e;
-
-	hlist_for_each_entry_rcu(e, &tcpobs_sk_hash[tcpobs_sk_bucket(cookie)],
-				 node)
-		if (e->cookie == cookie)
-			return e;
-	return NULL;
+	if (!cookie)
+		return NULL;
+	return rhashtable_lookup(&tcpobs_net(sock_net(sk))->sockets, &cookie,
+				 tcpobs_sk_params);
 }
 
 static void tcpobs_sk_tuple(struct tcpobs_sockent *e, const struct sock *sk)
 {
-	e->family = sk->sk_family;
+	if (sk->sk_family == AF_INET6)
+		e->flags |= TCPOBS_SKF_V6;
 	e->sport = sk->sk_num;
 	e->dport = ntohs(sk->sk_dport);
 #if IS_ENABLED(CONFIG_IPV6)
@@ -133,65 +128,40 @@ void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
 }
 
 static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
-			     int state, u64 created, u64 now)
+			     int state, u64 created, u64 now, u8 flags)
 {
 	struct tcpobs_sockent *e;
-	unsigned long flags;
-	unsigned int b;
 	u32 c[2];
 
-	if (atomic_inc_return(&tcpobs_nsockets) > max_sockets) {
-		atomic_dec(&tcpobs_nsockets);
-		this_cpu_inc(pcpu->sockets_table_full);
-		return;
-	}
+	if (atomic_inc_return(&tcpobs_nsockets) > max_sockets)
+		goto full;
 	e = kmem_cache_zalloc(tcpobs_sk_cache, GFP_ATOMIC);
-	if (!e) {
-		atomic_dec(&tcpobs_nsockets);
-		this_cpu_inc(pcpu->sockets_table_full);
-		return;
-	}
+	if (!e)
+		goto full;
 	sock_diag_save_cookie(sk, c);
 	e->cookie = ((u64)c[1] << 32) | c[0];
-	e->net = sock_net(sk);
 	e->sk = sk;
 	e->created = created;
 	e->since = now;
 	e->state = state;
+	e->flags = flags;
 	tcpobs_sk_tuple(e, sk);
-
-	b = tcpobs_sk_bucket(e->cookie);
-	spin_lock_irqsave(tcpobs_sk_lock(b), flags);
-	hlist_add_head_rcu(&e->node, &tcpobs_sk_hash[b]);
-	spin_unlock_irqrestore(tcpobs_sk_lock(b), flags);
+	if (rhashtable_lookup_insert_fast(&tcpobs_net(sock_net(sk))->sockets,
+					  &e->node, tcpobs_sk_params)) {
+		kmem_cache_free(tcpobs_sk_cache, e);
+		goto full;
+	}
 	this_cpu_inc(pcpu->sockets);
+	return;
+full:
+	atomic_dec(&tcpobs_nsockets);
+	this_cpu_inc(pcpu->sockets_table_full);
 }
 
 static void tcpobs_sk_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(tcpobs_sk_cache,
 			container_of(head, struct tcpobs_sockent, rcu));
-}
-
-static void tcpobs_sk_remove(struct tcpobs_sockent *e,
-			     struct tcpobs_pcpu __percpu *pcpu)
-{
-	unsigned int b = tcpobs_sk_bucket(e->cookie);
-	unsigned long flags;
-	bool removed = false;
-
-	spin_lock_irqsave(tcpobs_sk_lock(b), flags);
-	if (!hlist_unhashed(&e->node)) {
-		hlist_del_init_rcu(&e->node);
-		removed = true;
-	}
-	spin_unlock_irqrestore(tcpobs_sk_lock(b), flags);
-	if (!removed)
-		return;
-	atomic_dec(&tcpobs_nsockets);
-	if (pcpu)
-		this_cpu_dec(pcpu->sockets);
-	call_rcu(&e->rcu, tcpobs_sk_free_rcu);
 }
 
 /* listen_drops.c: tcp_check_req returned @child; its handshake began then. */
@@ -201,6 +171,12 @@ void tcpobs_sockets_handshake(const struct sock *child, u64 start)
 
 	h->child = child;
 	h->start = start;
+}
+
+/* ECN was negotiated by the handshake that made @sk ESTABLISHED. */
+static u8 tcpobs_sk_ecn_flag(const struct sock *sk)
+{
+	return tcp_sk(sk)->ecn_flags & TCP_ECN_OK ? TCPOBS_SKF_ECN : 0;
 }
 
 /* A passive child reached ESTABLISHED: track it from its handshake. */
@@ -217,7 +193,8 @@ static void tcpobs_sk_insert_child(struct sock *sk,
 		}
 		h->child = NULL;
 	}
-	tcpobs_sk_insert(sk, pcpu, TCP_ESTABLISHED, created, now);
+	tcpobs_sk_insert(sk, pcpu, TCP_ESTABLISHED, created, now,
+			 TCPOBS_SKF_PASSIVE | tcpobs_sk_ecn_flag(sk));
 }
 
 /* From the state tracepoint: @sk went from @oldstate to @newstate. */
@@ -225,41 +202,72 @@ void tcpobs_sockets_transition(struct sock *sk, int oldstate, int newstate)
 {
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
 	struct tcpobs_sockent *e;
-	u64 cookie, now;
+	u64 now;
 
 	if (!pcpu || !tcpobs_sk_cache)
 		return;
 	now = ktime_get_ns();
 
-	cookie = atomic64_read(&sk->sk_cookie);
+	if (newstate == TCP_ESTABLISHED &&
+	    (oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV)) {
+		if (tcp_sk(sk)->ecn_flags & TCP_ECN_OK)
+			this_cpu_inc(pcpu->ecn_negotiated);
+		else
+			this_cpu_inc(pcpu->ecn_not_negotiated);
+	}
+
 	rcu_read_lock();
-	e = cookie ? tcpobs_sk_find(cookie) : NULL;
+	e = tcpobs_sk_find(sk);
 	if (e) {
 		tcpobs_lifetime_add(pcpu, e->state, now - READ_ONCE(e->since));
-		tcpobs_sk_tuple(e, sk);
+		/* On the way to CLOSE the port is already released. */
+		if (newstate != TCP_CLOSE)
+			tcpobs_sk_tuple(e, sk);
+		if (newstate == TCP_ESTABLISHED)
+			e->flags |= tcpobs_sk_ecn_flag(sk);
 		WRITE_ONCE(e->since, now);
 		WRITE_ONCE(e->state, newstate);
 		e->transitions++;
 	} else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
-		tcpobs_sk_insert(sk, pcpu, newstate, now, now);
+		tcpobs_sk_insert(sk, pcpu, newstate, now, now, 0);
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
 		tcpobs_sk_insert_child(sk, pcpu, now);
 	}
 	rcu_read_unlock();
 }
 
+/* ecn.c: the entry of a full TCP socket, if tracked (under RCU). */
+struct tcpobs_sk_ecn *tcpobs_sockets_ecn(const struct sock *sk)
+{
+	struct tcpobs_sockent *e = tcpobs_sk_find(sk);
+
+	return e ? &e->ecn : NULL;
+}
+
 static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 {
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
+	struct tcpobs_net *tn = tcpobs_net(sock_net(sk));
 	struct tcpobs_sockent *e;
-	u64 cookie;
+	u32 dce;
 
-	cookie = atomic64_read(&sk->sk_cookie);
-	if (!cookie)
+	if (!pcpu)
 		return;
+	dce = tcp_sk(sk)->delivered_ce;
+	this_cpu_add(pcpu->delivered_ce, dce);
+
 	rcu_read_lock();
-	e = tcpobs_sk_find(cookie);
-	if (e)
-		tcpobs_sk_remove(e, tcpobs_pcpu(sock_net(sk)));
+	e = tcpobs_sk_find(sk);
+	if (e && !rhashtable_remove_fast(&tn->sockets, &e->node,
+					 tcpobs_sk_params)) {
+		tcpobs_ecn_closed(tn, e->flags & TCPOBS_SKF_PASSIVE ?
+				  e->sport : e->dport,
+				  e->flags & TCPOBS_SKF_PASSIVE,
+				  e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+		atomic_dec(&tcpobs_nsockets);
+		this_cpu_dec(pcpu->sockets);
+		call_rcu(&e->rcu, tcpobs_sk_free_rcu);
+	}
 	rcu_read_unlock();
 }
 
@@ -269,11 +277,8 @@ static struct tcpobs_tracepoint tcpobs_sockets_tps[] = {
 
 int tcpobs_sockets_init(void)
 {
-	unsigned int i;
 	int err;
 
-	for (i = 0; i < TCPOBS_SK_LOCKS; i++)
-		spin_lock_init(&tcpobs_sk_locks[i]);
 	tcpobs_sk_cache = KMEM_CACHE(tcpobs_sockent, 0);
 	if (!tcpobs_sk_cache)
 		return -ENOMEM;
@@ -292,45 +297,30 @@ void tcpobs_sockets_unregister(void)
 				      ARRAY_SIZE(tcpobs_sockets_tps));
 }
 
-/* Every probe is detached: free the table. */
+/* After every namespace's table is gone. */
 void tcpobs_sockets_exit(void)
 {
-	struct tcpobs_sockent *e;
-	struct hlist_node *tmp;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(tcpobs_sk_hash); i++) {
-		hlist_for_each_entry_safe(e, tmp, &tcpobs_sk_hash[i], node) {
-			hlist_del_init_rcu(&e->node);
-			call_rcu(&e->rcu, tcpobs_sk_free_rcu);
-		}
-	}
-	atomic_set(&tcpobs_nsockets, 0);
 	/* Wait for the callbacks before the cache goes. */
 	rcu_barrier();
 	kmem_cache_destroy(tcpobs_sk_cache);
 	tcpobs_sk_cache = NULL;
 }
 
-/* A namespace goes: its entries go with it (probes no longer see it). */
-void tcpobs_sockets_net_exit(const struct net *net)
+int tcpobs_sockets_net_init(struct tcpobs_net *tn)
 {
-	struct tcpobs_sockent *e;
-	struct hlist_node *tmp;
-	unsigned long flags;
-	unsigned int i;
+	return rhashtable_init(&tn->sockets, &tcpobs_sk_params);
+}
 
-	for (i = 0; i < ARRAY_SIZE(tcpobs_sk_hash); i++) {
-		spin_lock_irqsave(tcpobs_sk_lock(i), flags);
-		hlist_for_each_entry_safe(e, tmp, &tcpobs_sk_hash[i], node) {
-			if (e->net != net)
-				continue;
-			hlist_del_init_rcu(&e->node);
-			atomic_dec(&tcpobs_nsockets);
-			call_rcu(&e->rcu, tcpobs_sk_free_rcu);
-		}
-		spin_unlock_irqrestore(tcpobs_sk_lock(i), flags);
-	}
+static void tcpobs_sk_free(void *ptr, void *arg)
+{
+	kmem_cache_free(tcpobs_sk_cache, ptr);
+	atomic_dec(&tcpobs_nsockets);
+}
+
+/* A namespace goes, after an RCU grace period: no probe can reach it. */
+void tcpobs_sockets_net_exit(struct tcpobs_net *tn)
+{
+	rhashtable_free_and_destroy(&tn->sockets, tcpobs_sk_free, NULL);
 }
 
 unsigned int tcpobs_sockets_total(void)
@@ -353,49 +343,99 @@ static void tcpobs_print_secs(struct seq_file *seq, u64 ns)
 		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
 }
 
-int tcpobs_sockets_show(struct seq_file *seq, void *v)
+static void tcpobs_sk_show_one(struct seq_file *seq, const struct tcpobs_sockent *e,
+			       u64 now)
 {
-	struct net *net = seq_file_single_net(seq);
-	u64 now = ktime_get_ns();
-	struct tcpobs_sockent *e;
-	unsigned int i;
+	struct tcpobs_sockent c = *e;
+	u8 family = c.flags & TCPOBS_SKF_V6 ? AF_INET6 : AF_INET;
+	u32 dce = 0;
 
-	seq_puts(seq, "local peer state age_in_state age transitions cookie\n");
-	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(tcpobs_sk_hash); i++) {
-		hlist_for_each_entry_rcu(e, &tcpobs_sk_hash[i], node) {
-			struct tcpobs_sockent c;
-			const struct sock *sk;
+	/*
+	 * Live figures (the ports of a connecting socket, chosen after it
+	 * enters SYN-SENT; delivered_ce) come from the socket, which is
+	 * type-safe under RCU, if it is still the same one.
+	 */
+	if (c.sk && c.state != TCP_CLOSE) {
+		struct tcpobs_sockent fresh = c;
+		u32 d = tcp_sk(c.sk)->delivered_ce;
 
-			if (!net_eq(e->net, net))
-				continue;
-			c = *e;
-			/*
-			 * The ports of a connecting socket are chosen after
-			 * it enters SYN-SENT: read them from the socket, which
-			 * is type-safe under RCU, if it is still the same one.
-			 */
-			sk = c.sk;
-			if (c.state == TCP_SYN_SENT) {
-				struct tcpobs_sockent fresh = c;
-
-				tcpobs_sk_tuple(&fresh, sk);
-				/* Read the tuple before checking it was ours. */
-				smp_rmb();
-				if (atomic64_read(&sk->sk_cookie) == c.cookie)
-					c = fresh;
-			}
-			tcpobs_print_addr(seq, c.family, c.saddr, c.sport);
-			seq_putc(seq, ' ');
-			tcpobs_print_addr(seq, c.family, c.daddr, c.dport);
-			seq_printf(seq, " %s", tcpobs_state_name(c.state));
-			tcpobs_print_secs(seq, now > c.since ? now - c.since : 0);
-			tcpobs_print_secs(seq, now > c.created ? now - c.created : 0);
-			seq_printf(seq, " %u %llx\n", c.transitions, c.cookie);
+		tcpobs_sk_tuple(&fresh, c.sk);
+		/* Read the socket before checking it was ours. */
+		smp_rmb();
+		if (atomic64_read(&c.sk->sk_cookie) == c.cookie) {
+			c = fresh;
+			dce = d;
 		}
 	}
-	rcu_read_unlock();
+	tcpobs_print_addr(seq, family, c.saddr, c.sport);
+	seq_putc(seq, ' ');
+	tcpobs_print_addr(seq, family, c.daddr, c.dport);
+	seq_printf(seq, " %s", tcpobs_state_name(c.state));
+	tcpobs_print_secs(seq, now > c.since ? now - c.since : 0);
+	tcpobs_print_secs(seq, now > c.created ? now - c.created : 0);
+	seq_printf(seq, " %u %llx %u", c.transitions, c.cookie,
+		   !!(c.flags & TCPOBS_SKF_ECN));
+	tcpobs_ecn_show_sk(seq, &e->ecn);
+	seq_printf(seq, " %u\n", dce);
+}
+
+int tcpobs_sockets_show(struct seq_file *seq, void *v)
+{
+	struct tcpobs_net *tn = tcpobs_net(seq_file_single_net(seq));
+	struct rhashtable_iter iter;
+	struct tcpobs_sockent *e;
+	u64 now = ktime_get_ns();
+
+	seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
+	tcpobs_ecn_show_sk_header(seq);
+	seq_puts(seq, " delivered_ce\n");
+	if (!tcpobs_pcpu(seq_file_single_net(seq)))
+		return 0;
+
+	rhashtable_walk_enter(&tn->sockets, &iter);
+	rhashtable_walk_start(&iter);
+	while ((e = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(e))
+			continue;	/* -EAGAIN: resized, rows may repeat */
+		tcpobs_sk_show_one(seq, e, now);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 	return 0;
+}
+
+/* ecn.c: every live tracked socket of @tn, for the per-port roll-up. */
+void tcpobs_sockets_for_each(struct tcpobs_net *tn,
+			     void (*fn)(void *arg, u16 port, bool passive,
+					bool ecn, const struct tcpobs_sk_ecn *x,
+					u32 delivered_ce),
+			     void *arg)
+{
+	struct rhashtable_iter iter;
+	struct tcpobs_sockent *e;
+
+	rhashtable_walk_enter(&tn->sockets, &iter);
+	rhashtable_walk_start(&iter);
+	while ((e = rhashtable_walk_next(&iter))) {
+		bool passive;
+		u32 dce = 0;
+
+		if (IS_ERR(e))
+			continue;
+		passive = e->flags & TCPOBS_SKF_PASSIVE;
+		if (e->sk) {
+			u32 d = tcp_sk(e->sk)->delivered_ce;
+
+			/* Read the socket before checking it was ours. */
+			smp_rmb();
+			if (atomic64_read(&e->sk->sk_cookie) == e->cookie)
+				dce = d;
+		}
+		fn(arg, passive ? e->sport : e->dport, passive,
+		   e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 }
 
 int tcpobs_lifetimes_show(struct seq_file *seq, void *v)

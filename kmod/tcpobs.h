@@ -14,12 +14,15 @@
  *   stats.c       /proc/net/tcpobs/stats, the namespace totals
  *   timewait.c    the TIME_WAIT inventory (aggregates, no per-minisock state)
  *   sockets.c     the socket lifecycle table and time-in-state histograms
+ *   ecn.c         ECN codepoints and ECE/CWR flags (netfilter hooks)
  */
 #ifndef _TCPOBS_H
 #define _TCPOBS_H
 
 #include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
 #include <linux/seq_file.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
@@ -67,6 +70,39 @@ struct tcpobs_pcpu {
 	s64 sockets;
 	u64 sockets_table_full;
 	u64 lifetimes[TCP_MAX_STATES][TCPOBS_LT_BUCKETS];
+	/* ECN (ecn.c): IP codepoints received, [0] IPv4, [1] IPv6. */
+	u64 ecn_in[2][4];
+	u64 ece_in;
+	u64 ece_out;
+	u64 cwr_in;
+	u64 cwr_out;
+	u64 ecn_negotiated;
+	u64 ecn_not_negotiated;
+	/* tcp_sock.delivered_ce of every socket destroyed. */
+	u64 delivered_ce;
+};
+
+/* ECN counts of one tracked socket, in its lifecycle entry. */
+struct tcpobs_sk_ecn {
+	atomic_t in[4];		/* by IP ECN codepoint (INET_ECN_*) */
+	atomic_t ece_in;
+	atomic_t ece_out;
+	atomic_t cwr_in;
+	atomic_t cwr_out;
+};
+
+/* ECN counts of one service port (ecn.c). */
+struct tcpobs_ecn_row {
+	u16 port;
+	u8 passive;
+	u64 sockets;
+	u64 negotiated;
+	u64 in[4];
+	u64 ece_in;
+	u64 ece_out;
+	u64 cwr_in;
+	u64 cwr_out;
+	u64 delivered_ce;
 };
 
 /* The TIME_WAIT breakdown keys. */
@@ -103,6 +139,13 @@ struct tcpobs_net {
 	/* The kernel's counters when tcpobs started counting this namespace. */
 	unsigned long mib_base[TCPOBS_DROP_MAX];
 	struct tcpobs_tw tw;
+	/* The lifecycle table's entries of this namespace (sockets.c). */
+	struct rhashtable sockets;
+	/* ECN rows of closed sockets by service port (ecn.c). */
+	spinlock_t ecn_lock;
+	unsigned int ecn_nports;
+	struct hlist_head ecn_ports[64];
+	struct tcpobs_ecn_row ecn_other;
 };
 
 /* netns.c */
@@ -160,7 +203,14 @@ int tcpobs_timewait_show(struct seq_file *seq, void *v);
 int tcpobs_sockets_init(void);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
-void tcpobs_sockets_net_exit(const struct net *net);
+int tcpobs_sockets_net_init(struct tcpobs_net *tn);
+void tcpobs_sockets_net_exit(struct tcpobs_net *tn);
+struct tcpobs_sk_ecn *tcpobs_sockets_ecn(const struct sock *sk);
+void tcpobs_sockets_for_each(struct tcpobs_net *tn,
+			     void (*fn)(void *arg, u16 port, bool passive,
+					bool ecn, const struct tcpobs_sk_ecn *x,
+					u32 delivered_ce),
+			     void *arg);
 void tcpobs_sockets_transition(struct sock *sk, int oldstate, int newstate);
 void tcpobs_sockets_handshake(const struct sock *child, u64 start);
 void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
@@ -168,6 +218,16 @@ void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
 unsigned int tcpobs_sockets_total(void);
 int tcpobs_sockets_show(struct seq_file *seq, void *v);
 int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
+
+/* ecn.c */
+int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn);
+void tcpobs_ecn_net_exit(struct net *net);
+void tcpobs_ecn_net_free(struct tcpobs_net *tn);
+void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
+		       const struct tcpobs_sk_ecn *x, u32 delivered_ce);
+int tcpobs_ecn_show(struct seq_file *seq, void *v);
+void tcpobs_ecn_show_sk_header(struct seq_file *seq);
+void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x);
 
 /* states.c */
 int tcpobs_states_init(void);

@@ -19,6 +19,13 @@
  *   tcpgen open    [-6] [-n N] [-p PORT] [-r FILE]
  *	N established connections over loopback, held open (both ends in
  *	this process) until killed. Writes its pid to FILE once they are up.
+ *   tcpgen sink    [-6] [-a ADDR] [-p PORT] [-r FILE]
+ *	Accept connections one at a time, read each to EOF, print the bytes
+ *	received ("<bytes>"), close it; until killed.
+ *   tcpgen send    [-n N] [-b BYTES] [-w SECONDS] ADDR PORT
+ *	N connections one after the other, each sending BYTES (default 1 MiB)
+ *	then waiting SECONDS (default 0) before closing; prints the bytes
+ *	sent per connection.
  *   tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]
  *	N connections whose clients close at once while the server does not:
  *	the server's sockets sit in CLOSE-WAIT for SECONDS, then it closes
@@ -262,6 +269,54 @@ static int cmd_closewait(int n, int wait_s, const char *ready)
 	return 0;
 }
 
+static int cmd_sink(const char *ready)
+{
+	int lfd = do_listen(addr ? addr : (family == AF_INET6 ? "::" : "0.0.0.0"),
+			    port, 128);
+	static char buf[65536];
+
+	write_ready(ready);
+	for (;;) {
+		long long total = 0;
+		ssize_t r;
+		int s = accept(lfd, NULL, NULL);
+
+		if (s < 0)
+			die("accept");
+		while ((r = read(s, buf, sizeof(buf))) > 0)
+			total += r;
+		printf("%lld\n", total);
+		fflush(stdout);
+		close(s);
+	}
+	return 0;
+}
+
+static int cmd_send(int n, long long bytes, int wait_s, const char *a, int p)
+{
+	static char buf[65536];
+	int i;
+
+	memset(buf, 'x', sizeof(buf));
+	for (i = 0; i < n; i++) {
+		long long left = bytes;
+		int fd = do_connect(a, p, 0);
+
+		while (left > 0) {
+			ssize_t w = write(fd, buf, left < (long long)sizeof(buf) ?
+					  (size_t)left : sizeof(buf));
+
+			if (w < 0)
+				die("write");
+			left -= w;
+		}
+		sleep(wait_s);
+		close(fd);
+		printf("%lld\n", bytes);
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -269,6 +324,8 @@ static void usage(void)
 		"       tcpgen churn [-6] [-t SECONDS] [-p PORT]\n"
 		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]\n"
 		"       tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT\n"
+		"       tcpgen sink [-6] [-a ADDR] [-p PORT] [-r FILE]\n"
+		"       tcpgen send [-n N] [-b BYTES] [-w SECONDS] ADDR PORT\n"
 		"       tcpgen open [-6] [-n N] [-p PORT] [-r FILE]\n"
 		"       tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]\n");
 	exit(2);
@@ -277,7 +334,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *cmd, *ready = NULL;
-	int n = 1, backlog = 1, wait_s = 1;
+	int n = 1, backlog = 1, wait_s = 1, wait_set = 0;
+	long long bytes = 1 << 20;
 	double seconds = 1;
 	int opt;
 
@@ -295,6 +353,7 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			backlog = atoi(optarg);
+			bytes = atoll(optarg);
 			break;
 		case 'd':
 			defer_accept = atoi(optarg);
@@ -316,6 +375,7 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			wait_s = atoi(optarg);
+			wait_set = 1;
 			break;
 		default:
 			usage();
@@ -328,6 +388,14 @@ int main(int argc, char **argv)
 		return cmd_pairs(0, seconds);
 	if (!strcmp(cmd, "listen"))
 		return cmd_listen(backlog, ready);
+	if (!strcmp(cmd, "sink"))
+		return cmd_sink(ready);
+	if (!strcmp(cmd, "send")) {
+		if (argc - optind != 2)
+			usage();
+		return cmd_send(n, bytes, wait_s == 1 && !wait_set ? 0 : wait_s,
+				argv[optind], atoi(argv[optind + 1]));
+	}
 	if (!strcmp(cmd, "open"))
 		return cmd_open(n, ready);
 	if (!strcmp(cmd, "closewait"))

@@ -258,3 +258,39 @@ lifetime_count() {
 sockets_rows() {
 	in_ns "$1" awk -v s="$2" 'NR > 1 && $3 == s' /proc/net/tcpobs/sockets
 }
+
+# veth_pair A B N: namespaces A and B joined by a veth pair, A holding
+# 10.N.0.1 and fd0N::1, B 10.N.0.2 and fd0N::2.
+veth_pair() {
+	local a=$1 b=$2 n=$3
+	netns_new "$a" && netns_new "$b" || return 1
+	ip link add "v$a" netns "$a" type veth peer name "v$b" netns "$b" || return 1
+	ip -n "$a" addr add "10.$n.0.1/24" dev "v$a"
+	ip -n "$b" addr add "10.$n.0.2/24" dev "v$b"
+	ip -n "$a" addr add "fd0$n::1/64" dev "v$a" nodad
+	ip -n "$b" addr add "fd0$n::2/64" dev "v$b" nodad
+	ip -n "$a" link set "v$a" up
+	ip -n "$b" link set "v$b" up
+}
+
+# ce_mark NS DEV: every ECT(0) packet leaving DEV becomes CE (tc pedit).
+ce_mark() {
+	in_ns "$1" tc qdisc add dev "$2" clsact &&
+	in_ns "$1" tc filter add dev "$2" egress protocol ip u32 match u8 0x02 0x03 at 1 \
+		action pedit munge offset 0 u32 set 0x00030000 retain 0x00030000 pipe action csum ip &&
+	in_ns "$1" tc filter add dev "$2" egress protocol ipv6 u32 match u32 0x00200000 0x00300000 at 0 \
+		action pedit munge offset 0 u32 set 0x00300000 retain 0x00300000
+}
+
+# ecn_stat NS NAME: a value of the totals section of /proc/net/tcpobs/ecn.
+ecn_stat() {
+	in_ns "$1" cat /proc/net/tcpobs/ecn |
+		awk -v n="$2" 'NF == 0 { exit } $1 == n { v = $2 } END { print v }'
+}
+
+# ecn_row NS SIDE PORT COLUMN: COLUMN of a per-service row of the ecn file.
+ecn_row() {
+	in_ns "$1" cat /proc/net/tcpobs/ecn | awk -v s="$2" -v p="$3" -v c="$4" '
+		$1 == "side" { for (i = 1; i <= NF; i++) col[$i] = i; on = 1; next }
+		on && $1 == s && $2 == p { v = $col[c] } END { print v }'
+}

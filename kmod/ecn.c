@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ECN accounting: IP ECN codepoints received, TCP ECE and CWR flags
+ * received and sent, per namespace, per tracked socket and per service
+ * port.
+ *
+ * Netfilter hooks, registered in each namespace, IPv4 and IPv6:
+ *
+ *   PRE_ROUTING (first)  every IP packet, by ECN codepoint, weighted by
+ *                        max(1, gso_segs) as ip_rcv_core() and
+ *                        ip6_rcv_core() count IpExtIn*Pkts / Ip6In*Pkts
+ *   LOCAL_IN (last)      TCP: ECE (x gso_segs) and CWR (x 1, TSO puts it
+ *                        on the first segment only) received, outside
+ *                        SYN and SYN-ACK where they negotiate ECN; and the
+ *                        codepoint, for the socket early demux attached
+ *   LOCAL_OUT (last)     TCP: ECE and CWR sent, likewise
+ *
+ * The hooks never change a packet's fate (always NF_ACCEPT), take no lock,
+ * allocate nothing, and find the socket only through skb->sk: per-CPU
+ * counters for the namespace, and atomics in the socket's lifecycle entry
+ * (one hash lookup by cookie) when the socket is tracked.
+ *
+ * Per service: when a tracked socket is destroyed its counts go to a row
+ * of its namespace keyed by service port (the local port of a passive
+ * socket, the peer port of an active one); reading the ecn file adds the
+ * live sockets to those rows.
+ */
+#include <linux/hash.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/tcp.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "tcpobs.h"
+
+static unsigned int max_ecn_ports = 1024;
+module_param(max_ecn_ports, uint, 0444);
+MODULE_PARM_DESC(max_ecn_ports, "Most service ports with ECN rows in a namespace (default 1024)");
+
+#define TCPOBS_ECN_PORT_BUCKETS 64
+
+struct tcpobs_ecn_port {
+	struct hlist_node node;
+	struct tcpobs_ecn_row row;
+};
+
+static unsigned int tcpobs_ecn_weight(const struct sk_buff *skb)
+{
+	return max_t(unsigned int, 1, skb_shinfo(skb)->gso_segs);
+}
+
+static unsigned int tcpobs_ecn_pre(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
+	unsigned int cp, fam = state->pf == NFPROTO_IPV6;
+
+	if (!pcpu)
+		return NF_ACCEPT;
+	if (fam)
+		cp = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
+	else
+		cp = ip_hdr(skb)->tos & INET_ECN_MASK;
+	this_cpu_add(pcpu->ecn_in[fam][cp], tcpobs_ecn_weight(skb));
+	return NF_ACCEPT;
+}
+
+/* The TCP header's flags byte and the ECN codepoint, if it is TCP. */
+static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags,
+			   unsigned int *cp)
+{
+	unsigned int off;
+	u8 buf;
+	const u8 *f;
+
+	if (pf == NFPROTO_IPV6) {
+		const struct ipv6hdr *h = ipv6_hdr(skb);
+
+		/* Extension headers are not followed. */
+		if (h->nexthdr != IPPROTO_TCP)
+			return false;
+		off = skb_network_offset(skb) + sizeof(*h);
+		*cp = ipv6_get_dsfield(h) & INET_ECN_MASK;
+	} else {
+		const struct iphdr *h = ip_hdr(skb);
+
+		if (h->protocol != IPPROTO_TCP || ip_is_fragment(h))
+			return false;
+		off = skb_network_offset(skb) + h->ihl * 4;
+		*cp = h->tos & INET_ECN_MASK;
+	}
+	/* Byte 13 of the TCP header: CWR ECE URG ACK PSH RST SYN FIN. */
+	f = skb_header_pointer(skb, off + 13, 1, &buf);
+	if (!f)
+		return false;
+	*flags = *f;
+	return true;
+}
+
+#define TCPOBS_TH_SYN 0x02
+#define TCPOBS_TH_ECE 0x40
+#define TCPOBS_TH_CWR 0x80
+
+static struct tcpobs_sk_ecn *tcpobs_ecn_sk(const struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+
+	if (!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
+		return NULL;
+	return tcpobs_sockets_ecn(sk);
+}
+
+static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
+	bool out = state->hook == NF_INET_LOCAL_OUT;
+	unsigned int cp, w, ece = 0, cwr = 0;
+	struct tcpobs_sk_ecn *x;
+	u8 flags;
+
+	if (!pcpu || !tcpobs_ecn_tcp(skb, state->pf, &flags, &cp))
+		return NF_ACCEPT;
+	w = tcpobs_ecn_weight(skb);
+	if (!(flags & TCPOBS_TH_SYN)) {
+		ece = flags & TCPOBS_TH_ECE ? w : 0;
+		cwr = flags & TCPOBS_TH_CWR ? 1 : 0;
+	}
+	if (out) {
+		this_cpu_add(pcpu->ece_out, ece);
+		this_cpu_add(pcpu->cwr_out, cwr);
+	} else {
+		this_cpu_add(pcpu->ece_in, ece);
+		this_cpu_add(pcpu->cwr_in, cwr);
+	}
+
+	rcu_read_lock();
+	x = tcpobs_ecn_sk(skb);
+	if (x) {
+		if (out) {
+			atomic_add(ece, &x->ece_out);
+			atomic_add(cwr, &x->cwr_out);
+		} else {
+			atomic_add(w, &x->in[cp]);
+			atomic_add(ece, &x->ece_in);
+			atomic_add(cwr, &x->cwr_in);
+		}
+	}
+	rcu_read_unlock();
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops tcpobs_ecn_ops[] = {
+	{
+		.hook = tcpobs_ecn_pre,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_FIRST,
+	},
+	{
+		.hook = tcpobs_ecn_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST,
+	},
+	{
+		.hook = tcpobs_ecn_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = tcpobs_ecn_pre,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_FIRST,
+	},
+	{
+		.hook = tcpobs_ecn_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST,
+	},
+	{
+		.hook = tcpobs_ecn_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_LAST,
+	},
+#endif
+};
+
+int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
+{
+	spin_lock_init(&tn->ecn_lock);
+	return nf_register_net_hooks(net, tcpobs_ecn_ops,
+				     ARRAY_SIZE(tcpobs_ecn_ops));
+}
+
+/* Detaches the hooks; nf waits for running ones (synchronize_net). */
+void tcpobs_ecn_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, tcpobs_ecn_ops, ARRAY_SIZE(tcpobs_ecn_ops));
+}
+
+/* After an RCU grace period: nothing reaches the rows any more. */
+void tcpobs_ecn_net_free(struct tcpobs_net *tn)
+{
+	struct tcpobs_ecn_port *p;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++) {
+		hlist_for_each_entry_safe(p, tmp, &tn->ecn_ports[i], node) {
+			hlist_del(&p->node);
+			kfree(p);
+		}
+	}
+	tn->ecn_nports = 0;
+}
+
+static void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
+			       const struct tcpobs_sk_ecn *x, u32 delivered_ce)
+{
+	unsigned int i;
+
+	r->sockets++;
+	r->negotiated += ecn;
+	for (i = 0; i < 4; i++)
+		r->in[i] += atomic_read(&x->in[i]);
+	r->ece_in += atomic_read(&x->ece_in);
+	r->ece_out += atomic_read(&x->ece_out);
+	r->cwr_in += atomic_read(&x->cwr_in);
+	r->cwr_out += atomic_read(&x->cwr_out);
+	r->delivered_ce += delivered_ce;
+}
+
+static u32 tcpobs_ecn_key(u16 port, bool passive)
+{
+	return (u32)port << 1 | passive;
+}
+
+/*
+ * sockets.c: a tracked socket is destroyed; keep its counts in its
+ * service's row (or in the "other" row when there are too many).
+ */
+void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
+		       const struct tcpobs_sk_ecn *x, u32 delivered_ce)
+{
+	u32 key = tcpobs_ecn_key(port, passive);
+	struct hlist_head *b = &tn->ecn_ports[hash_32(key, ilog2(TCPOBS_ECN_PORT_BUCKETS))];
+	struct tcpobs_ecn_port *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tn->ecn_lock, flags);
+	hlist_for_each_entry(p, b, node)
+		if (tcpobs_ecn_key(p->row.port, p->row.passive) == key)
+			goto found;
+	if (tn->ecn_nports < max_ecn_ports) {
+		p = kzalloc(sizeof(*p), GFP_ATOMIC);
+		if (p) {
+			p->row.port = port;
+			p->row.passive = passive;
+			hlist_add_head(&p->node, b);
+			tn->ecn_nports++;
+			goto found;
+		}
+	}
+	tcpobs_ecn_row_add(&tn->ecn_other, ecn, x, delivered_ce);
+	spin_unlock_irqrestore(&tn->ecn_lock, flags);
+	return;
+found:
+	tcpobs_ecn_row_add(&p->row, ecn, x, delivered_ce);
+	spin_unlock_irqrestore(&tn->ecn_lock, flags);
+}
+
+/* The rows being assembled for a read: open addressing by key. */
+struct tcpobs_ecn_table {
+	struct tcpobs_ecn_row *rows;
+	unsigned int size;	/* power of 2 */
+	unsigned int n;
+	struct tcpobs_ecn_row other;
+};
+
+static struct tcpobs_ecn_row *tcpobs_ecn_table_get(struct tcpobs_ecn_table *t,
+						   u16 port, bool passive)
+{
+	u32 key = tcpobs_ecn_key(port, passive);
+	unsigned int i = hash_32(key, ilog2(t->size));
+
+	for (;;) {
+		struct tcpobs_ecn_row *r = &t->rows[i];
+
+		if (r->sockets && tcpobs_ecn_key(r->port, r->passive) == key)
+			return r;
+		if (!r->sockets) {
+			if (t->n >= t->size / 2)
+				return &t->other;
+			t->n++;
+			r->port = port;
+			r->passive = passive;
+			return r;
+		}
+		i = (i + 1) & (t->size - 1);
+	}
+}
+
+static void tcpobs_ecn_fold_live(void *arg, u16 port, bool passive, bool ecn,
+				 const struct tcpobs_sk_ecn *x, u32 delivered_ce)
+{
+	struct tcpobs_ecn_table *t = arg;
+
+	tcpobs_ecn_row_add(tcpobs_ecn_table_get(t, port, passive), ecn, x,
+			   delivered_ce);
+}
+
+static void tcpobs_ecn_fold_row(struct tcpobs_ecn_row *dst,
+				const struct tcpobs_ecn_row *src)
+{
+	unsigned int i;
+
+	dst->sockets += src->sockets;
+	dst->negotiated += src->negotiated;
+	for (i = 0; i < 4; i++)
+		dst->in[i] += src->in[i];
+	dst->ece_in += src->ece_in;
+	dst->ece_out += src->ece_out;
+	dst->cwr_in += src->cwr_in;
+	dst->cwr_out += src->cwr_out;
+	dst->delivered_ce += src->delivered_ce;
+}
+
+static int tcpobs_ecn_row_cmp(const void *a, const void *b)
+{
+	const struct tcpobs_ecn_row *x = a, *y = b;
+
+	if (x->sockets != y->sockets)
+		return x->sockets ? -1 : 1;	/* empty slots last */
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (int)y->passive - (int)x->passive;
+}
+
+static void tcpobs_ecn_show_row(struct seq_file *seq, const char *side,
+				const char *port, const struct tcpobs_ecn_row *r)
+{
+	seq_printf(seq, "%s %s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+		   side, port, r->sockets, r->negotiated, r->in[INET_ECN_CE],
+		   r->in[INET_ECN_ECT_0], r->in[INET_ECN_ECT_1],
+		   r->in[INET_ECN_NOT_ECT], r->ece_in, r->ece_out, r->cwr_in,
+		   r->cwr_out, r->delivered_ce);
+}
+
+static const char * const tcpobs_ecn_cp_names[4] = {
+	[INET_ECN_NOT_ECT]	= "noect",
+	[INET_ECN_ECT_1]	= "ect1",
+	[INET_ECN_ECT_0]	= "ect0",
+	[INET_ECN_CE]		= "ce",
+};
+
+int tcpobs_ecn_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	struct tcpobs_net *tn = tcpobs_net(net);
+	u64 in[2][4] = {}, ece_in = 0, ece_out = 0, cwr_in = 0, cwr_out = 0;
+	u64 neg = 0, notneg = 0, dce = 0;
+	struct tcpobs_ecn_table t = {};
+	struct tcpobs_ecn_port *p;
+	unsigned long flags;
+	unsigned int i, f;
+	char port[8];
+	int cpu;
+
+	if (!pcpu)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		const struct tcpobs_pcpu *c = per_cpu_ptr(pcpu, cpu);
+
+		for (f = 0; f < 2; f++)
+			for (i = 0; i < 4; i++)
+				in[f][i] += c->ecn_in[f][i];
+		ece_in += c->ece_in;
+		ece_out += c->ece_out;
+		cwr_in += c->cwr_in;
+		cwr_out += c->cwr_out;
+		neg += c->ecn_negotiated;
+		notneg += c->ecn_not_negotiated;
+		dce += c->delivered_ce;
+	}
+
+	seq_puts(seq, "name value\n");
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 4; i++)
+			seq_printf(seq, "%s_in_%s %llu\n", f ? "ip6" : "ip",
+				   tcpobs_ecn_cp_names[i], in[f][i]);
+	seq_printf(seq, "tcp_ece_in %llu\ntcp_ece_out %llu\n", ece_in, ece_out);
+	seq_printf(seq, "tcp_cwr_in %llu\ntcp_cwr_out %llu\n", cwr_in, cwr_out);
+	seq_printf(seq, "negotiated %llu\nnot_negotiated %llu\n", neg, notneg);
+	seq_printf(seq, "delivered_ce %llu\n", dce);
+
+	/* Per service: closed sockets' rows, plus the live sockets. */
+	t.size = roundup_pow_of_two(2 * (max_ecn_ports + 64));
+	t.rows = kvcalloc(t.size, sizeof(*t.rows), GFP_KERNEL);
+	if (!t.rows)
+		return -ENOMEM;
+	spin_lock_irqsave(&tn->ecn_lock, flags);
+	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++)
+		hlist_for_each_entry(p, &tn->ecn_ports[i], node)
+			tcpobs_ecn_fold_row(tcpobs_ecn_table_get(&t, p->row.port,
+								 p->row.passive),
+					    &p->row);
+	tcpobs_ecn_fold_row(&t.other, &tn->ecn_other);
+	spin_unlock_irqrestore(&tn->ecn_lock, flags);
+	tcpobs_sockets_for_each(tn, tcpobs_ecn_fold_live, &t);
+	sort(t.rows, t.size, sizeof(*t.rows), tcpobs_ecn_row_cmp, NULL);
+
+	seq_puts(seq, "\nside port sockets negotiated ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce\n");
+	for (i = 0; i < t.size && t.rows[i].sockets; i++) {
+		snprintf(port, sizeof(port), "%u", t.rows[i].port);
+		tcpobs_ecn_show_row(seq, t.rows[i].passive ? "local" : "peer",
+				    port, &t.rows[i]);
+	}
+	if (t.other.sockets)
+		tcpobs_ecn_show_row(seq, "-", "other", &t.other);
+	kvfree(t.rows);
+	return 0;
+}
+
+void tcpobs_ecn_show_sk_header(struct seq_file *seq)
+{
+	seq_puts(seq, " ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out");
+}
+
+void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x)
+{
+	seq_printf(seq, " %u %u %u %u %u %u %u %u",
+		   atomic_read(&x->in[INET_ECN_CE]),
+		   atomic_read(&x->in[INET_ECN_ECT_0]),
+		   atomic_read(&x->in[INET_ECN_ECT_1]),
+		   atomic_read(&x->in[INET_ECN_NOT_ECT]),
+		   atomic_read(&x->ece_in), atomic_read(&x->ece_out),
+		   atomic_read(&x->cwr_in), atomic_read(&x->cwr_out));
+}

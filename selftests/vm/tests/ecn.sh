@@ -1,0 +1,118 @@
+#!/bin/bash
+# ECN accounting (/proc/net/tcpobs/ecn, the ECN columns of sockets): CE
+# marked on a veth path between two namespaces; every figure equals the
+# kernel's own (nstat, ss -ti) or the peer's mirror figure.
+source "$(dirname "$0")/../lib.sh"
+trap 'bg_cleanup; netns_cleanup' EXIT
+
+check_eq "sockets header has the ECN columns" "$(head -n 1 /proc/net/tcpobs/sockets | cut -d' ' -f8-)" \
+	"ecn ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce"
+
+# snap NS FILE: the kernel's counters (FILE) and ours (FILE.ecn), now.
+snap() {
+	nstat_snap "$1" "$2"
+	in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn"
+}
+# ecn_delta NS BEFORE NAME: the change of our NAME since BEFORE.
+ecn_delta() {
+	echo $(($(ecn_stat "$1" "$3") - $(awk -v n="$3" '$1 == n { print $2 }' "$2")))
+}
+
+# codepoints NS BEFORE AFTER FAMILY: our four codepoint counters against
+# the kernel's (IpExtIn*Pkts or Ip6In*Pkts).
+check_codepoints() {
+	local ns=$1 before=$2 after=$3 what=$4 cp k pre
+	for cp in noect ect1 ect0 ce; do
+		case $cp in
+		noect) k=NoECT ;; ect1) k=ECT1 ;; ect0) k=ECT0 ;; ce) k=CE ;;
+		esac
+		pre=IpExtIn; [ "$5" = ip6 ] && pre=Ip6In
+		check_settled "$what: $5_in_$cp equals $pre${k}Pkts delta" "ecn_delta $ns $before.ecn $5_in_$cp" \
+			"kernel_delta $ns $before $pre${k}Pkts"
+	done
+}
+
+# ce_run WHAT A B SERVER_ADDR FAMILY: two 2 MB transfers A -> B with every
+# ECT(0) packet from A marked CE.
+ce_run() {
+	local what=$1 a=$2 b=$3 addr=$4 fam=$5
+	in_ns "$a" sysctl -qw net.ipv4.tcp_ecn=1
+	in_ns "$b" sysctl -qw net.ipv4.tcp_ecn=1
+	check "$what: CE marking set up (tc pedit)" ce_mark "$a" "v$a"
+	tcpgen_bg "$b" sink $([ "$fam" = ip6 ] && echo -6) -p 5001 > "/tmp/$b.sink"
+	snap "$a" "/tmp/$a.0"
+	snap "$b" "/tmp/$b.0"
+	in_ns "$a" tcpgen send -n 2 -b 2000000 -w 2 "$addr" 5001 > "/tmp/$a.sent" &
+	sleep 1.2
+	local ss_dce ours
+	ss_dce=$(in_ns "$a" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2)
+	ours=$(sockets_rows "$a" ESTAB | awk '$2 ~ /:5001$/ { print $NF }')
+	check_eq "$what: a live socket's delivered_ce equals ss -ti's" "$ours" "${ss_dce:-0}"
+	check "$what: ... and it is not 0" test "${ours:-0}" -gt 0
+	wait %?"tcpgen send" 2>/dev/null
+	sleep 2.5
+	nstat_snap "$a" "/tmp/$a.1"
+	nstat_snap "$b" "/tmp/$b.1"
+	check_eq "$what: both transfers complete" "$(tr '\n' ' ' < "/tmp/$b.sink")" "2000000 2000000 "
+	check "$what: CE received > 0" test "$(ecn_stat "$b" "${fam}_in_ce")" -gt 0
+	check_codepoints "$b" "/tmp/$b.0" "/tmp/$b.1" "$what, receiver" "$fam"
+	check_codepoints "$a" "/tmp/$a.0" "/tmp/$a.1" "$what, sender" "$fam"
+	check_eq "$what: ECE sent by the receiver equals ECE received by the sender" \
+		"$(ecn_stat "$b" tcp_ece_out)" "$(ecn_stat "$a" tcp_ece_in)"
+	check "$what: ECE > 0" test "$(ecn_stat "$a" tcp_ece_in)" -gt 0
+	check_eq "$what: CWR sent by the sender equals CWR received by the receiver" \
+		"$(ecn_stat "$a" tcp_cwr_out)" "$(ecn_stat "$b" tcp_cwr_in)"
+	check "$what: CWR > 0" test "$(ecn_stat "$a" tcp_cwr_out)" -gt 0
+	check_eq "$what: delivered_ce equals TcpExtTCPDeliveredCE delta" "$(ecn_stat "$a" delivered_ce)" \
+		"$(nstat_delta "/tmp/$a.0" "/tmp/$a.1" TcpExtTCPDeliveredCE)"
+	check_eq "$what: 2 connections negotiated ECN, each end" \
+		"$(ecn_stat "$a" negotiated) $(ecn_stat "$b" negotiated) $(ecn_stat "$a" not_negotiated)" "2 2 0"
+	check_eq "$what: service row 'local 5001' on the receiver has its CE" \
+		"$(ecn_row "$b" local 5001 ce)" "$(ecn_stat "$b" "${fam}_in_ce")"
+	check_eq "$what: service row 'peer 5001' on the sender has its delivered_ce" \
+		"$(ecn_row "$a" peer 5001 delivered_ce)" "$(ecn_stat "$a" delivered_ce)"
+	check_eq "$what: service rows count 2 sockets, 2 with ECN" \
+		"$(ecn_row "$b" local 5001 sockets) $(ecn_row "$b" local 5001 negotiated)" "2 2"
+	bg_cleanup
+}
+
+veth_pair ea eb 1
+ce_run "IPv4 CE" ea eb 10.1.0.2 ip
+veth_pair e6a e6b 2
+ce_run "IPv6 CE" e6a e6b fd02::2 ip6
+
+# --- no ECN: the client does not ask for it ---------------------------------
+veth_pair na nb 3
+in_ns na sysctl -qw net.ipv4.tcp_ecn=0
+ce_mark na vna
+tcpgen_bg nb sink -p 5001 > /tmp/nb.sink
+snap nb /tmp/nb.0
+in_ns na tcpgen send -n 2 -b 1000000 10.3.0.2 5001 > /dev/null
+sleep 0.5
+nstat_snap nb /tmp/nb.1
+check_eq "no ECN: nothing negotiated" "$(ecn_stat na negotiated) $(ecn_stat nb negotiated)" "0 0"
+check_eq "no ECN: 2 connections not negotiated, each end" "$(ecn_stat na not_negotiated) $(ecn_stat nb not_negotiated)" "2 2"
+check_eq "no ECN: no CE" "$(ecn_stat nb ip_in_ce)" 0
+check "no ECN: Not-ECT packets > 0" test "$(ecn_stat nb ip_in_noect)" -gt 0
+check_codepoints nb /tmp/nb.0 /tmp/nb.1 "no ECN" ip
+check_eq "no ECN: no ECE or CWR either way" \
+	"$(ecn_stat na tcp_ece_in)$(ecn_stat na tcp_cwr_out)$(ecn_stat nb tcp_ece_out)$(ecn_stat nb tcp_cwr_in)" "0000"
+bg_cleanup
+
+# --- isolation ---------------------------------------------------------------
+netns_new eiso
+check_eq "isolation: another netns counts no CE and no rows" \
+	"$(ecn_stat eiso ip_in_ce) $(in_ns eiso awk 'on { n++ } $1 == "side" { on = 1 } END { print n + 0 }' /proc/net/tcpobs/ecn)" "0 0"
+
+# --- unload under bulk traffic: no packet lost ---------------------------------
+veth_pair ua ub 4
+tcpgen_bg ub sink -p 5001 > /tmp/ub.sink
+in_ns ua tcpgen send -n 1 -b 60000000 10.4.0.2 5001 > /dev/null &
+sleep 0.3
+for i in 1 2 3; do
+	rmmod tcpobs && insmod "$TCPOBS_KO" || break
+done
+wait %?"tcpgen send" 2>/dev/null
+sleep 0.5
+check_eq "unload under bulk traffic: all 60 MB arrived" "$(cat /tmp/ub.sink)" 60000000
+check "module loaded after the reloads" test -d /sys/module/tcpobs
