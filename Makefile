@@ -27,6 +27,7 @@ CFLAGS ?= -O2 -g
 USER_CFLAGS := -Wall -Wextra -Werror $(CFLAGS)
 
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild)
+KMOD_UAPI := $(wildcard $(TOP)/kmod/uapi/*.h)
 PROGS := $(patsubst selftests/progs/%.c,selftests/progs/bin/%,$(wildcard selftests/progs/*.c))
 
 .PHONY: all modules clean kernels vm-prereq check check-unit check-vm demo \
@@ -43,14 +44,17 @@ modules: $(if $(KERNEL),$(CACHE)/kernels/$(KERNEL)/build)
 
 # A private copy of the module sources per kernel, so both can be built side
 # by side for the VM.
-.build/%/kmod/tcpobs.ko: $(KMOD_SRCS) | $(CACHE)/kernels/%/build
-	@mkdir -p $(@D)
+.build/%/kmod/tcpobs.ko: $(KMOD_SRCS) $(KMOD_UAPI) | $(CACHE)/kernels/%/build
+	@mkdir -p $(@D)/uapi
 	@cp $(KMOD_SRCS) $(@D)/
+	@cp $(KMOD_UAPI) $(@D)/uapi/
 	$(MAKE) -s -C $(CACHE)/kernels/$*/build M=$(TOP)/$(@D) W=1 $(KBUILD_OPTS) modules
 
-selftests/progs/bin/%: selftests/progs/%.c
+PROG_LIBS_nlprobe := -lmnl
+
+selftests/progs/bin/%: selftests/progs/%.c kmod/uapi/tcpobs.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $<
+	$(CC) $(USER_CFLAGS) -o $@ $< $(PROG_LIBS_$*)
 
 progs: $(PROGS)
 
@@ -75,7 +79,8 @@ checkpatch:
 
 sparse: $(CACHE)/kernels/6.1/build $(CACHE)/kernels/6.12/build
 	@for k in $(KERNELS); do \
-		rm -rf .build/sparse-$$k && mkdir -p .build/sparse-$$k && cp $(KMOD_SRCS) .build/sparse-$$k/ && \
+		rm -rf .build/sparse-$$k && mkdir -p .build/sparse-$$k/uapi && cp $(KMOD_SRCS) .build/sparse-$$k/ && \
+		cp $(KMOD_UAPI) .build/sparse-$$k/uapi/ && \
 		$(MAKE) -s -C $(CACHE)/kernels/$$k/build M=$(TOP)/.build/sparse-$$k C=1 W=1 modules 2>&1 | \
 			tee .build/sparse-$$k.log; \
 		! grep -E 'warning|error' .build/sparse-$$k.log || exit 1; \

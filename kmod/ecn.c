@@ -230,6 +230,29 @@ void tcpobs_ecn_net_free(struct tcpobs_net *tn)
 	tn->ecn_nports = 0;
 }
 
+/* The closed sockets' rows go; live sockets keep their own counts. */
+void tcpobs_ecn_reset(struct tcpobs_net *tn)
+{
+	struct tcpobs_ecn_port *p;
+	struct hlist_node *tmp;
+	unsigned long flags;
+	HLIST_HEAD(dead);
+	unsigned int i;
+
+	spin_lock_irqsave(&tn->ecn_lock, flags);
+	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++) {
+		hlist_for_each_entry_safe(p, tmp, &tn->ecn_ports[i], node) {
+			hlist_del(&p->node);
+			hlist_add_head(&p->node, &dead);
+		}
+	}
+	tn->ecn_nports = 0;
+	memset(&tn->ecn_other, 0, sizeof(tn->ecn_other));
+	spin_unlock_irqrestore(&tn->ecn_lock, flags);
+	hlist_for_each_entry_safe(p, tmp, &dead, node)
+		kfree(p);
+}
+
 static void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
 			       const struct tcpobs_sk_ecn *x, u32 delivered_ce)
 {
@@ -284,14 +307,6 @@ found:
 	tcpobs_ecn_row_add(&p->row, ecn, x, delivered_ce);
 	spin_unlock_irqrestore(&tn->ecn_lock, flags);
 }
-
-/* The rows being assembled for a read: open addressing by key. */
-struct tcpobs_ecn_table {
-	struct tcpobs_ecn_row *rows;
-	unsigned int size;	/* power of 2 */
-	unsigned int n;
-	struct tcpobs_ecn_row other;
-};
 
 static struct tcpobs_ecn_row *tcpobs_ecn_table_get(struct tcpobs_ecn_table *t,
 						   u16 port, bool passive)
@@ -369,18 +384,12 @@ static const char * const tcpobs_ecn_cp_names[4] = {
 	[INET_ECN_CE]		= "ce",
 };
 
-int tcpobs_ecn_show(struct seq_file *seq, void *v)
+int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e)
 {
-	struct net *net = seq_file_single_net(seq);
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
-	struct tcpobs_net *tn = tcpobs_net(net);
 	u64 in[2][4] = {}, ece_in = 0, ece_out = 0, cwr_in = 0, cwr_out = 0;
 	u64 neg = 0, notneg = 0, dce = 0;
-	struct tcpobs_ecn_table t = {};
-	struct tcpobs_ecn_port *p;
-	unsigned long flags;
 	unsigned int i, f;
-	char port[8];
 	int cpu;
 
 	if (!pcpu)
@@ -399,42 +408,81 @@ int tcpobs_ecn_show(struct seq_file *seq, void *v)
 		notneg += c->ecn_not_negotiated;
 		dce += c->delivered_ce;
 	}
-
-	seq_puts(seq, "name value\n");
 	for (f = 0; f < 2; f++)
 		for (i = 0; i < 4; i++)
-			seq_printf(seq, "%s_in_%s %llu\n", f ? "ip6" : "ip",
-				   tcpobs_ecn_cp_names[i], in[f][i]);
-	seq_printf(seq, "tcp_ece_in %llu\ntcp_ece_out %llu\n", ece_in, ece_out);
-	seq_printf(seq, "tcp_cwr_in %llu\ntcp_cwr_out %llu\n", cwr_in, cwr_out);
-	seq_printf(seq, "negotiated %llu\nnot_negotiated %llu\n", neg, notneg);
-	seq_printf(seq, "delivered_ce %llu\n", dce);
+			tcpobs_emit(e, f ? "ip6_in_" : "ip_in_",
+				    tcpobs_ecn_cp_names[i], in[f][i]);
+	tcpobs_emit(e, "", "tcp_ece_in", ece_in);
+	tcpobs_emit(e, "", "tcp_ece_out", ece_out);
+	tcpobs_emit(e, "", "tcp_cwr_in", cwr_in);
+	tcpobs_emit(e, "", "tcp_cwr_out", cwr_out);
+	tcpobs_emit(e, "", "negotiated", neg);
+	tcpobs_emit(e, "", "not_negotiated", notneg);
+	tcpobs_emit(e, "", "delivered_ce", dce);
+	return e->err;
+}
 
-	/* Per service: closed sockets' rows, plus the live sockets. */
-	t.size = roundup_pow_of_two(2 * (max_ecn_ports + 64));
-	t.rows = kvcalloc(t.size, sizeof(*t.rows), GFP_KERNEL);
-	if (!t.rows)
+/*
+ * The per-service rows: closed sockets' rows plus the live sockets, sorted
+ * by port, in @t (freed with tcpobs_ecn_rows_free()). The "other" row is
+ * t->other.
+ */
+int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t)
+{
+	struct tcpobs_net *tn = tcpobs_net(net);
+	struct tcpobs_ecn_port *p;
+	unsigned long flags;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	t->size = roundup_pow_of_two(2 * (max_ecn_ports + 64));
+	t->rows = kvcalloc(t->size, sizeof(*t->rows), GFP_KERNEL);
+	if (!t->rows)
 		return -ENOMEM;
 	spin_lock_irqsave(&tn->ecn_lock, flags);
 	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++)
 		hlist_for_each_entry(p, &tn->ecn_ports[i], node)
-			tcpobs_ecn_fold_row(tcpobs_ecn_table_get(&t, p->row.port,
+			tcpobs_ecn_fold_row(tcpobs_ecn_table_get(t, p->row.port,
 								 p->row.passive),
 					    &p->row);
-	tcpobs_ecn_fold_row(&t.other, &tn->ecn_other);
+	tcpobs_ecn_fold_row(&t->other, &tn->ecn_other);
 	spin_unlock_irqrestore(&tn->ecn_lock, flags);
-	tcpobs_sockets_for_each(tn, tcpobs_ecn_fold_live, &t);
-	sort(t.rows, t.size, sizeof(*t.rows), tcpobs_ecn_row_cmp, NULL);
+	tcpobs_sockets_for_each(tn, tcpobs_ecn_fold_live, t);
+	sort(t->rows, t->size, sizeof(*t->rows), tcpobs_ecn_row_cmp, NULL);
+	for (t->n = 0; t->n < t->size && t->rows[t->n].sockets; t->n++)
+		;
+	return 0;
+}
 
+void tcpobs_ecn_rows_free(struct tcpobs_ecn_table *t)
+{
+	kvfree(t->rows);
+	t->rows = NULL;
+}
+
+int tcpobs_ecn_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_ecn_table t;
+	unsigned int i;
+	char port[8];
+	int err;
+
+	if (!tcpobs_pcpu(net))
+		return 0;
+	tcpobs_emit_seq(seq, tcpobs_ecn_counters, net);
+	err = tcpobs_ecn_rows(net, &t);
+	if (err)
+		return err;
 	seq_puts(seq, "\nside port sockets negotiated ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce\n");
-	for (i = 0; i < t.size && t.rows[i].sockets; i++) {
+	for (i = 0; i < t.n; i++) {
 		snprintf(port, sizeof(port), "%u", t.rows[i].port);
 		tcpobs_ecn_show_row(seq, t.rows[i].passive ? "local" : "peer",
 				    port, &t.rows[i]);
 	}
 	if (t.other.sockets)
 		tcpobs_ecn_show_row(seq, "-", "other", &t.other);
-	kvfree(t.rows);
+	tcpobs_ecn_rows_free(&t);
 	return 0;
 }
 

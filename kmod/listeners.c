@@ -32,6 +32,7 @@
 #include <linux/sock_diag.h>
 
 #include "tcpobs.h"
+#include "uapi/tcpobs.h"
 
 static unsigned int max_listeners = 16384;
 module_param(max_listeners, uint, 0444);
@@ -51,12 +52,16 @@ struct tcpobs_listener {
 	u64 last[TCPOBS_DROP_MAX];
 	u32 accept_q_max;
 	u32 syn_q_max;
+	/* CLOCK_BOOTTIME of the latest listen-drop event (rate limit). */
+	u64 last_event;
 };
 
 static struct hlist_head tcpobs_lhash[1 << TCPOBS_LHASH_BITS];
 static DEFINE_SPINLOCK(tcpobs_lhash_lock);
 static unsigned int tcpobs_nlisteners;
 static atomic_long_t tcpobs_table_full = ATOMIC_LONG_INIT(0);
+/* Changes whenever an entry is added or removed: dumps check it. */
+static atomic_t tcpobs_lgen = ATOMIC_INIT(0);
 
 static struct hlist_head *tcpobs_lbucket(const struct sock *sk)
 {
@@ -111,6 +116,7 @@ void tcpobs_listener_add(struct sock *sk)
 	}
 	hlist_add_head_rcu(&l->node, tcpobs_lbucket(sk));
 	tcpobs_nlisteners++;
+	atomic_inc(&tcpobs_lgen);
 	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 }
 
@@ -124,6 +130,7 @@ void tcpobs_listener_del(const struct sock *sk)
 	if (l) {
 		hlist_del_rcu(&l->node);
 		tcpobs_nlisteners--;
+		atomic_inc(&tcpobs_lgen);
 	}
 	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 	if (l)
@@ -146,6 +153,32 @@ static void tcpobs_max_u32(u32 *max, u32 val)
 static u32 tcpobs_syn_q(const struct sock *sk)
 {
 	return reqsk_queue_len(&inet_csk(sk)->icsk_accept_queue);
+}
+
+static const struct sock *tcpobs_listener_sk(const struct tcpobs_listener *l);
+static void tcpobs_listener_snap(const struct tcpobs_listener *l,
+				 const struct sock *sk,
+				 struct tcpobs_listener_snap *snap);
+
+/* A listen-drop event, at most one per listener per interval. */
+static void tcpobs_listener_event(struct tcpobs_listener *l,
+				  const struct sock *sk, unsigned int cause,
+				  u64 now)
+{
+	struct net *net = sock_net(sk);
+	struct tcpobs_event ev = {};
+	u64 last = READ_ONCE(l->last_event);
+
+	if (!tcpobs_events_want(net, TCPOBS_EVENT_LISTEN_DROPS))
+		return;
+	if (last && now - last < tcpobs_events_interval_ns(net))
+		return;
+	if (cmpxchg64(&l->last_event, last, now) != last)
+		return;
+	ev.type = TCPOBS_EVENT_TYPE_LISTEN_DROP;
+	ev.cause = cause;
+	tcpobs_listener_snap(l, sk, &ev.l);
+	tcpobs_event_queue(net, &ev);
 }
 
 /*
@@ -184,6 +217,11 @@ void tcpobs_listener_account(const struct sock *sk,
 			cmpxchg64(&l->first[i], 0, now);
 		WRITE_ONCE(l->last[i], now);
 	}
+	if (l && now) {
+		for (i = 0; i < TCPOBS_DROP_MAX && !delta[i]; i++)
+			;
+		tcpobs_listener_event(l, sk, i, now);
+	}
 	rcu_read_unlock();
 }
 
@@ -214,6 +252,106 @@ static const struct sock *tcpobs_listener_sk(const struct tcpobs_listener *l)
 	    atomic64_read(&sk->sk_cookie) != l->cookie)
 		return NULL;
 	return sk;
+}
+
+static void tcpobs_listener_snap(const struct tcpobs_listener *l,
+				 const struct sock *sk,
+				 struct tcpobs_listener_snap *snap)
+{
+	unsigned int d;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->family = sk->sk_family;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		snap->addr = sk->sk_v6_rcv_saddr;
+	else
+#endif
+		snap->addr.s6_addr32[0] = sk->sk_rcv_saddr;
+	snap->port = sk->sk_num;
+	snap->cookie = l->cookie;
+	snap->backlog = READ_ONCE(sk->sk_max_ack_backlog);
+	snap->accept_q = READ_ONCE(sk->sk_ack_backlog);
+	snap->accept_q_max = READ_ONCE(l->accept_q_max);
+	snap->syn_q = tcpobs_syn_q(sk);
+	snap->syn_q_max = READ_ONCE(l->syn_q_max);
+	for (d = 0; d < TCPOBS_DROP_MAX; d++) {
+		snap->count[d] = atomic64_read(&l->count[d]);
+		snap->first[d] = READ_ONCE(l->first[d]);
+		snap->last[d] = READ_ONCE(l->last[d]);
+	}
+}
+
+int tcpobs_listeners_gen(void)
+{
+	return atomic_read(&tcpobs_lgen);
+}
+
+/*
+ * Calls @fn for each live listener of @net, from position @pos (bucket,
+ * then entries of the bucket to skip); stops when @fn returns non-zero,
+ * leaving @pos at that listener so that the next call resumes there.
+ */
+int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
+			      int (*fn)(void *arg,
+					const struct tcpobs_listener_snap *snap),
+			      void *arg)
+{
+	struct tcpobs_listener_snap *snap;
+	struct tcpobs_listener *l;
+	int ret = 0;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	rcu_read_lock();
+	for (; pos[0] < ARRAY_SIZE(tcpobs_lhash); pos[0]++, pos[1] = 0) {
+		unsigned long idx = 0;
+
+		hlist_for_each_entry_rcu(l, &tcpobs_lhash[pos[0]], node) {
+			const struct sock *sk;
+
+			if (!net_eq(l->net, net))
+				continue;
+			sk = tcpobs_listener_sk(l);
+			if (!sk)
+				continue;
+			if (idx++ < pos[1])
+				continue;
+			tcpobs_listener_snap(l, sk, snap);
+			ret = fn(arg, snap);
+			if (ret)
+				goto out;
+			pos[1]++;
+		}
+	}
+out:
+	rcu_read_unlock();
+	kfree(snap);
+	return ret;
+}
+
+/* Zeroes the counts, times and high-water marks of @net's listeners. */
+void tcpobs_listeners_reset(struct net *net)
+{
+	struct tcpobs_listener *l;
+	unsigned int i, d;
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
+		hlist_for_each_entry_rcu(l, &tcpobs_lhash[i], node) {
+			if (!net_eq(l->net, net))
+				continue;
+			for (d = 0; d < TCPOBS_DROP_MAX; d++) {
+				atomic64_set(&l->count[d], 0);
+				WRITE_ONCE(l->first[d], 0);
+				WRITE_ONCE(l->last[d], 0);
+			}
+			WRITE_ONCE(l->accept_q_max, 0);
+			WRITE_ONCE(l->syn_q_max, 0);
+		}
+	}
+	rcu_read_unlock();
 }
 
 static void tcpobs_print_local(struct seq_file *seq, const struct sock *sk)

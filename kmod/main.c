@@ -3,9 +3,10 @@
  * tcpobs: load and unload.
  *
  * Load: namespaces first (so every probe finds its counters), then the
- * lifecycle table, then the state tracepoint (it keeps the listener ledger
- * and the lifecycle table current), then the listeners that already
- * exist, then the listen-drop and TIME_WAIT probes.
+ * lifecycle table, the event rings and the generic netlink family, then
+ * the state tracepoint (it keeps the listener ledger and the lifecycle
+ * table current), then the listeners that already exist, then the
+ * listen-drop and TIME_WAIT probes.
  * Unload in reverse: every probe is detached and drained before the
  * ledger and the namespaces' state are freed.
  */
@@ -25,9 +26,17 @@ static int __init tcpobs_init(void)
 	if (err)
 		goto err_netns;
 
-	err = tcpobs_states_init();
+	err = tcpobs_events_init();
 	if (err)
 		goto err_sockets;
+
+	err = tcpobs_genl_init();
+	if (err)
+		goto err_events;
+
+	err = tcpobs_states_init();
+	if (err)
+		goto err_genl;
 
 	tcpobs_listeners_init();
 
@@ -48,6 +57,10 @@ err_states:
 	tcpobs_states_exit();
 	/* The ledger is fed by the state probe: free it once that is gone. */
 	tcpobs_listeners_exit();
+err_genl:
+	tcpobs_genl_exit();
+err_events:
+	tcpobs_events_exit();
 err_sockets:
 	tcpobs_sockets_unregister();
 	tcpobs_netns_exit();
@@ -64,6 +77,9 @@ static void __exit tcpobs_exit(void)
 	tcpobs_listen_drops_exit();
 	tcpobs_states_exit();
 	tcpobs_sockets_unregister();
+	/* No probe left to queue events: send the rest, then close the API. */
+	tcpobs_events_exit();
+	tcpobs_genl_exit();
 	tcpobs_listeners_exit();
 	tcpobs_netns_exit();
 	tcpobs_sockets_exit();

@@ -44,6 +44,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 
 	tcpobs_listen_drops_mib(net, tn->mib_base);
 	tcpobs_timewait_net_init(&tn->tw);
+	tcpobs_events_net_init(tn);
 	err = tcpobs_sockets_net_init(tn);
 	if (err)
 		goto err_free;
@@ -110,4 +111,35 @@ int tcpobs_netns_init(void)
 void tcpobs_netns_exit(void)
 {
 	unregister_pernet_subsys(&tcpobs_net_ops);
+}
+
+/*
+ * TCPOBS_CMD_RESET: zero the namespace's counters. Inventories (TIME_WAIT
+ * minisocks, tracked sockets) stay. Not atomic with respect to events on
+ * other CPUs: one racing with the reset may be counted before or after.
+ */
+void tcpobs_netns_reset(struct net *net)
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	struct tcpobs_net *tn = tcpobs_net(net);
+	unsigned long mib[TCPOBS_DROP_MAX];
+	unsigned int i;
+	int cpu;
+
+	if (!pcpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct tcpobs_pcpu *p = per_cpu_ptr(pcpu, cpu);
+
+		/* Everything but the count of tracked sockets. */
+		memset(p, 0, offsetof(struct tcpobs_pcpu, sockets));
+		memset((void *)p + offsetof(struct tcpobs_pcpu, sockets_table_full),
+		       0, sizeof(*p) -
+		       offsetof(struct tcpobs_pcpu, sockets_table_full));
+	}
+	tcpobs_listen_drops_mib(net, mib);
+	for (i = 0; i < TCPOBS_DROP_MAX; i++)
+		WRITE_ONCE(tn->mib_base[i], mib[i]);
+	tcpobs_listeners_reset(net);
+	tcpobs_ecn_reset(tn);
 }

@@ -35,9 +35,11 @@
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/inet_ecn.h>
 #include <net/tcp.h>
 
 #include "tcpobs.h"
+#include "uapi/tcpobs.h"
 
 static unsigned int max_sockets = 65536;
 module_param(max_sockets, uint, 0444);
@@ -152,6 +154,7 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
 		goto full;
 	}
 	this_cpu_inc(pcpu->sockets);
+	atomic_inc(&tcpobs_net(sock_net(sk))->sockets_gen);
 	return;
 full:
 	atomic_dec(&tcpobs_nsockets);
@@ -266,6 +269,7 @@ static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 				  e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
 		atomic_dec(&tcpobs_nsockets);
 		this_cpu_dec(pcpu->sockets);
+		atomic_inc(&tn->sockets_gen);
 		call_rcu(&e->rcu, tcpobs_sk_free_rcu);
 	}
 	rcu_read_unlock();
@@ -341,6 +345,136 @@ static void tcpobs_print_secs(struct seq_file *seq, u64 ns)
 {
 	seq_printf(seq, " %llu.%03u", ns / NSEC_PER_SEC,
 		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
+}
+
+/* The entry's figures, live ones read from its socket if still the same. */
+static void tcpobs_sk_snap(const struct tcpobs_sockent *e, u64 now,
+			   struct tcpobs_socket_snap *s)
+{
+	struct tcpobs_sockent c = *e;
+
+	memset(s, 0, sizeof(*s));
+	if (c.sk && c.state != TCP_CLOSE) {
+		struct tcpobs_sockent fresh = c;
+		u32 d = tcp_sk(c.sk)->delivered_ce;
+
+		tcpobs_sk_tuple(&fresh, c.sk);
+		/* Read the socket before checking it was ours. */
+		smp_rmb();
+		if (atomic64_read(&c.sk->sk_cookie) == c.cookie) {
+			c = fresh;
+			s->delivered_ce = d;
+		}
+	}
+	s->family = c.flags & TCPOBS_SKF_V6 ? AF_INET6 : AF_INET;
+	memcpy(&s->saddr, c.saddr, sizeof(s->saddr));
+	memcpy(&s->daddr, c.daddr, sizeof(s->daddr));
+	s->sport = c.sport;
+	s->dport = c.dport;
+	s->state = c.state;
+	s->age_in_state = now > c.since ? now - c.since : 0;
+	s->age = now > c.created ? now - c.created : 0;
+	s->transitions = c.transitions;
+	s->cookie = c.cookie;
+	s->ecn = !!(c.flags & TCPOBS_SKF_ECN);
+	s->ecn_counts[0] = atomic_read(&e->ecn.in[INET_ECN_CE]);
+	s->ecn_counts[1] = atomic_read(&e->ecn.in[INET_ECN_ECT_0]);
+	s->ecn_counts[2] = atomic_read(&e->ecn.in[INET_ECN_ECT_1]);
+	s->ecn_counts[3] = atomic_read(&e->ecn.in[INET_ECN_NOT_ECT]);
+	s->ecn_counts[4] = atomic_read(&e->ecn.ece_in);
+	s->ecn_counts[5] = atomic_read(&e->ecn.ece_out);
+	s->ecn_counts[6] = atomic_read(&e->ecn.cwr_in);
+	s->ecn_counts[7] = atomic_read(&e->ecn.cwr_out);
+}
+
+/* Netlink dump of the namespace's sockets: the walker lives in cb->args[0]. */
+int tcpobs_sockets_dump_start(struct netlink_callback *cb)
+{
+	struct tcpobs_net *tn = tcpobs_net(sock_net(cb->skb->sk));
+	struct rhashtable_iter *iter;
+
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	rhashtable_walk_enter(&tn->sockets, iter);
+	cb->args[0] = (long)iter;
+	return 0;
+}
+
+int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			int port, u8 family, u8 state)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	struct tcpobs_net *tn = tcpobs_net(sock_net(skb->sk));
+	struct tcpobs_socket_snap *s;
+	struct tcpobs_sockent *e;
+	u64 now = ktime_get_ns();
+	int err = 0;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	cb->seq = atomic_read(&tn->sockets_gen);
+	rhashtable_walk_start(iter);
+	for (;;) {
+		e = rhashtable_walk_peek(iter);
+		if (IS_ERR(e)) {
+			if (PTR_ERR(e) == -EAGAIN) {
+				/* Resized: entries may repeat. */
+				cb->seq--;
+				continue;
+			}
+			err = PTR_ERR(e);
+			break;
+		}
+		if (!e)
+			break;
+		tcpobs_sk_snap(e, now, s);
+		if ((port < 0 || s->sport == port || s->dport == port) &&
+		    (!family || s->family == family) &&
+		    (!state || s->state == state)) {
+			err = tcpobs_genl_socket_msg(skb, cb, s);
+			if (err)
+				break;
+		}
+		rhashtable_walk_next(iter);
+	}
+	rhashtable_walk_stop(iter);
+	kfree(s);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+void tcpobs_sockets_dump_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	if (!iter)
+		return;
+	rhashtable_walk_exit(iter);
+	kfree(iter);
+}
+
+/* The state event of a transition (states.c), if anyone wants it. */
+void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
+				int newstate)
+{
+	struct tcpobs_sockent t = {};
+	struct tcpobs_event ev = {
+		.type = TCPOBS_EVENT_TYPE_STATE,
+		.old_state = oldstate,
+		.new_state = newstate,
+	};
+
+	tcpobs_sk_tuple(&t, sk);
+	ev.s.family = sk->sk_family;
+	memcpy(&ev.s.saddr, t.saddr, sizeof(ev.s.saddr));
+	memcpy(&ev.s.daddr, t.daddr, sizeof(ev.s.daddr));
+	ev.s.sport = t.sport;
+	ev.s.dport = t.dport;
+	ev.s.cookie = atomic64_read(&sk->sk_cookie);
+	tcpobs_event_queue(sock_net(sk), &ev);
 }
 
 static void tcpobs_sk_show_one(struct seq_file *seq, const struct tcpobs_sockent *e,

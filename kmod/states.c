@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "tcpobs.h"
+#include "uapi/tcpobs.h"
 
 /* ss(8)'s names, indexed by TCP state; large enough for either kernel. */
 static const char * const tcpobs_state_names[16] = {
@@ -61,6 +62,8 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 		tcpobs_listener_del(sk);
 
 	tcpobs_sockets_transition((struct sock *)sk, oldstate, newstate);
+	if (tcpobs_events_want(sock_net(sk), TCPOBS_EVENT_STATES))
+		tcpobs_sockets_state_event(sk, oldstate, newstate);
 
 	pcpu = tcpobs_pcpu(sock_net(sk));
 	if (!pcpu)

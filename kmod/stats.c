@@ -22,15 +22,39 @@
 
 #include "tcpobs.h"
 
-int tcpobs_stats_show(struct seq_file *seq, void *v)
+struct tcpobs_emit_seq {
+	struct tcpobs_emit e;
+	struct seq_file *seq;
+};
+
+static int tcpobs_emit_seq_fn(struct tcpobs_emit *e, const char *prefix,
+			      const char *name, s64 value)
 {
-	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_emit_seq *es = container_of(e, struct tcpobs_emit_seq, e);
+
+	seq_printf(es->seq, "%s%s %lld\n", prefix, name, value);
+	return 0;
+}
+
+/* Prints a counter section as "name value" lines, under its header. */
+int tcpobs_emit_seq(struct seq_file *seq,
+		    int (*section)(struct net *net, struct tcpobs_emit *e),
+		    struct net *net)
+{
+	struct tcpobs_emit_seq es = { .e.fn = tcpobs_emit_seq_fn, .seq = seq };
+
+	seq_puts(seq, "name value\n");
+	return section(net, &es.e);
+}
+
+int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
+{
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
 	struct tcpobs_net *tn = tcpobs_net(net);
 	u64 drops[TCPOBS_DROP_MAX] = {}, untracked[TCPOBS_DROP_MAX] = {};
+	unsigned long mib[TCPOBS_DROP_MAX];
 	u64 table_full = 0;
 	s64 sockets = 0;
-	unsigned long mib[TCPOBS_DROP_MAX];
 	unsigned int i;
 	int cpu;
 
@@ -48,20 +72,25 @@ int tcpobs_stats_show(struct seq_file *seq, void *v)
 	}
 	tcpobs_listen_drops_mib(net, mib);
 
-	seq_puts(seq, "name value\n");
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		seq_printf(seq, "%s %llu\n", tcpobs_drop_names[i], drops[i]);
+		tcpobs_emit(e, "", tcpobs_drop_names[i], drops[i]);
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		seq_printf(seq, "untracked_%s %llu\n", tcpobs_drop_names[i],
-			   untracked[i]);
+		tcpobs_emit(e, "untracked_", tcpobs_drop_names[i], untracked[i]);
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		seq_printf(seq, "unattributed_%s %lld\n", tcpobs_drop_names[i],
-			   (s64)(mib[i] - tn->mib_base[i] - drops[i]));
-	seq_printf(seq, "kprobe_missed %lu\n", tcpobs_listen_drops_missed());
-	seq_printf(seq, "listeners %u\n", tcpobs_listeners_count(net));
-	seq_printf(seq, "listeners_table_full %lu\n",
-		   tcpobs_listeners_table_full());
-	seq_printf(seq, "sockets %lld\n", sockets);
-	seq_printf(seq, "sockets_table_full %llu\n", table_full);
-	return 0;
+		tcpobs_emit(e, "unattributed_", tcpobs_drop_names[i],
+			    (s64)(mib[i] - READ_ONCE(tn->mib_base[i]) - drops[i]));
+	tcpobs_emit(e, "", "kprobe_missed", tcpobs_listen_drops_missed());
+	tcpobs_emit(e, "", "listeners", tcpobs_listeners_count(net));
+	tcpobs_emit(e, "", "listeners_table_full", tcpobs_listeners_table_full());
+	tcpobs_emit(e, "", "sockets", sockets);
+	tcpobs_emit(e, "", "sockets_table_full", table_full);
+	if (e->err)
+		return e->err;
+	return tcpobs_events_counters(net, e);
+}
+
+int tcpobs_stats_show(struct seq_file *seq, void *v)
+{
+	return tcpobs_emit_seq(seq, tcpobs_stats_counters,
+			       seq_file_single_net(seq));
 }

@@ -24,6 +24,8 @@
 #include <linux/seq_file.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
+#include <linux/in6.h>
+#include <linux/netlink.h>
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
@@ -114,6 +116,7 @@ enum tcpobs_twkey_kind {
 };
 
 #define TCPOBS_TW_SLOTS 128
+#define TCPOBS_TW_AGE_BUCKETS 8
 #define TCPOBS_TW_KEY_BUCKETS 256
 
 /* A namespace's TIME_WAIT aggregates (timewait.c). */
@@ -146,13 +149,46 @@ struct tcpobs_net {
 	unsigned int ecn_nports;
 	struct hlist_head ecn_ports[64];
 	struct tcpobs_ecn_row ecn_other;
+	/* Bumped when a socket enters or leaves the table: dumps check it. */
+	atomic_t sockets_gen;
+	/* The event stream (events.c); options set over netlink. */
+	u32 events_mask;
+	u32 events_interval_ms;
+	atomic64_t events_seq;
+	atomic64_t events_sent;
+	atomic64_t events_lost;
 };
+
+/*
+ * A section of "name value" counters is produced once, by a function that
+ * calls an emitter per counter: procfs prints it, netlink puts it in a
+ * TCPOBS_A_COUNTER nest, so both always agree. The name is prefix + name.
+ * The first error (netlink: message full) ends the section, in e->err.
+ */
+struct tcpobs_emit {
+	int (*fn)(struct tcpobs_emit *e, const char *prefix, const char *name,
+		  s64 value);
+	int err;
+};
+
+/* Emits one counter, unless an earlier one failed (e->err). */
+static inline void tcpobs_emit(struct tcpobs_emit *e, const char *prefix,
+			       const char *name, s64 value)
+{
+	if (!e->err)
+		e->err = e->fn(e, prefix, name, value);
+}
+
+int tcpobs_emit_seq(struct seq_file *seq,
+		    int (*section)(struct net *net, struct tcpobs_emit *e),
+		    struct net *net);
 
 /* netns.c */
 int tcpobs_netns_init(void);
 void tcpobs_netns_exit(void);
 struct tcpobs_net *tcpobs_net(const struct net *net);
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net);
+void tcpobs_netns_reset(struct net *net);
 
 /* proc.c */
 int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn);
@@ -169,7 +205,80 @@ int tcpobs_tracepoints_register(struct tcpobs_tracepoint *tps, unsigned int n);
 void tcpobs_tracepoints_unregister(struct tcpobs_tracepoint *tps,
 				   unsigned int n);
 
+/* A listener's figures at one moment (netlink dumps, events). */
+struct tcpobs_listener_snap {
+	struct in6_addr addr;	/* AF_INET: in s6_addr32[0] */
+	u64 cookie;
+	u64 count[TCPOBS_DROP_MAX];
+	u64 first[TCPOBS_DROP_MAX];	/* CLOCK_BOOTTIME, 0 = never */
+	u64 last[TCPOBS_DROP_MAX];
+	u32 backlog;
+	u32 accept_q;
+	u32 accept_q_max;
+	u32 syn_q;
+	u32 syn_q_max;
+	u16 port;
+	u8 family;
+};
+
+/* A tracked socket's figures at one moment (netlink dumps, events). */
+struct tcpobs_socket_snap {
+	struct in6_addr saddr;	/* AF_INET: in s6_addr32[0] */
+	struct in6_addr daddr;
+	u64 cookie;
+	u64 age_in_state;	/* ns */
+	u64 age;
+	u32 transitions;
+	u32 ecn_counts[8];	/* ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out */
+	u32 delivered_ce;
+	u16 sport;
+	u16 dport;
+	u8 family;
+	u8 state;
+	u8 ecn;
+};
+
+/* An event, queued by a probe and sent from process context (events.c). */
+struct tcpobs_event {
+	struct net *net;	/* holds a reference */
+	u64 seq;
+	u64 time;		/* CLOCK_BOOTTIME */
+	u8 type;		/* enum tcpobs_event_type */
+	u8 cause;
+	u8 old_state;
+	u8 new_state;
+	union {
+		struct tcpobs_listener_snap l;
+		struct tcpobs_socket_snap s;
+	};
+};
+
+/* events.c */
+int tcpobs_events_init(void);
+void tcpobs_events_exit(void);
+void tcpobs_events_net_init(struct tcpobs_net *tn);
+bool tcpobs_events_want(struct net *net, u32 bit);
+u64 tcpobs_events_interval_ns(struct net *net);
+void tcpobs_event_queue(struct net *net, const struct tcpobs_event *tmpl);
+int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e);
+
+/* genl.c */
+int tcpobs_genl_init(void);
+void tcpobs_genl_exit(void);
+bool tcpobs_genl_has_listeners(struct net *net);
+int tcpobs_genl_event(const struct tcpobs_event *ev);
+int tcpobs_genl_socket_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			   const struct tcpobs_socket_snap *s);
+int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
+			     const struct tcpobs_listener_snap *l);
+
 /* listeners.c */
+int tcpobs_listeners_gen(void);
+int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
+			      int (*fn)(void *arg,
+					const struct tcpobs_listener_snap *snap),
+			      void *arg);
+void tcpobs_listeners_reset(struct net *net);
 void tcpobs_listeners_init(void);
 void tcpobs_listeners_exit(void);
 void tcpobs_listener_add(struct sock *sk);
@@ -189,6 +298,7 @@ void tcpobs_listen_drops_mib(const struct net *net,
 unsigned long tcpobs_listen_drops_missed(void);
 
 /* stats.c */
+int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e);
 int tcpobs_stats_show(struct seq_file *seq, void *v);
 
 /* timewait.c */
@@ -197,6 +307,22 @@ void tcpobs_timewait_exit(void);
 void tcpobs_timewait_net_init(struct tcpobs_tw *t);
 void tcpobs_timewait_net_free(struct tcpobs_tw *t);
 unsigned long tcpobs_timewait_missed(void);
+int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e);
+void tcpobs_timewait_age_bounds(unsigned int b, u32 *from, u32 *to);
+
+#define TCPOBS_TW_TOP_MAX 64
+
+struct tcpobs_tw_row {
+	long count;
+	struct in6_addr addr;
+	u16 port;
+	u8 family;
+};
+
+unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
+				 unsigned int want, struct tcpobs_tw_row *top);
+unsigned int tcpobs_timewait_default_top(void);
+long tcpobs_timewait_ages(struct net *net, long ages[TCPOBS_TW_AGE_BUCKETS]);
 int tcpobs_timewait_show(struct seq_file *seq, void *v);
 
 /* sockets.c */
@@ -204,6 +330,12 @@ int tcpobs_sockets_init(void);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
 int tcpobs_sockets_net_init(struct tcpobs_net *tn);
+int tcpobs_sockets_dump_start(struct netlink_callback *cb);
+int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			int port, u8 family, u8 state);
+void tcpobs_sockets_dump_done(struct netlink_callback *cb);
+void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
+				int newstate);
 void tcpobs_sockets_net_exit(struct tcpobs_net *tn);
 struct tcpobs_sk_ecn *tcpobs_sockets_ecn(const struct sock *sk);
 void tcpobs_sockets_for_each(struct tcpobs_net *tn,
@@ -223,8 +355,20 @@ int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
 int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn);
 void tcpobs_ecn_net_exit(struct net *net);
 void tcpobs_ecn_net_free(struct tcpobs_net *tn);
+void tcpobs_ecn_reset(struct tcpobs_net *tn);
 void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
 		       const struct tcpobs_sk_ecn *x, u32 delivered_ce);
+/* The rows being assembled for a read: open addressing by key. */
+struct tcpobs_ecn_table {
+	struct tcpobs_ecn_row *rows;
+	unsigned int size;	/* power of 2 */
+	unsigned int n;
+	struct tcpobs_ecn_row other;
+};
+
+int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e);
+int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t);
+void tcpobs_ecn_rows_free(struct tcpobs_ecn_table *t);
 int tcpobs_ecn_show(struct seq_file *seq, void *v);
 void tcpobs_ecn_show_sk_header(struct seq_file *seq);
 void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x);

@@ -49,8 +49,6 @@ static unsigned int tw_top = 10;
 module_param(tw_top, uint, 0644);
 MODULE_PARM_DESC(tw_top, "Rows per table in /proc/net/tcpobs/timewait (default 10, at most 64)");
 
-#define TCPOBS_TW_TOP_MAX 64
-
 struct tcpobs_twkey {
 	struct hlist_node node;
 	struct rcu_head rcu;
@@ -364,26 +362,18 @@ static int tcpobs_tw_kernel_count(const struct net *net)
 	return refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
 }
 
-struct tcpobs_tw_row {
-	long count;
-	struct in6_addr addr;
-	u16 port;
-	u8 family;
-};
-
-static void tcpobs_tw_show_keys(struct seq_file *seq, struct tcpobs_tw *t,
-				unsigned int kind, long tracked)
+/*
+ * The @want (at most TCPOBS_TW_TOP_MAX) largest rows of a table, largest
+ * first, into @top; returns how many.
+ */
+unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
+				 unsigned int want, struct tcpobs_tw_row *top)
 {
-	struct tcpobs_tw_row *top;
-	unsigned int n = 0, want = min_t(unsigned int, READ_ONCE(tw_top),
-					 TCPOBS_TW_TOP_MAX);
+	struct tcpobs_tw *t = &tcpobs_net(net)->tw;
 	struct tcpobs_twkey *e;
-	long shown = 0;
-	unsigned int i, j;
+	unsigned int n = 0, i, j;
 
-	top = kmalloc_array(TCPOBS_TW_TOP_MAX, sizeof(*top), GFP_KERNEL);
-	if (!top)
-		want = 0;
+	want = min_t(unsigned int, want, TCPOBS_TW_TOP_MAX);
 	rcu_read_lock();
 	for (i = 0; i < TCPOBS_TW_KEY_BUCKETS; i++) {
 		hlist_for_each_entry_rcu(e, &t->keys[i], node) {
@@ -406,12 +396,30 @@ static void tcpobs_tw_show_keys(struct seq_file *seq, struct tcpobs_tw *t,
 		}
 	}
 	rcu_read_unlock();
+	return n;
+}
+
+unsigned int tcpobs_timewait_default_top(void)
+{
+	return min_t(unsigned int, READ_ONCE(tw_top), TCPOBS_TW_TOP_MAX);
+}
+
+static void tcpobs_tw_show_keys(struct seq_file *seq, struct net *net,
+				unsigned int kind, long tracked)
+{
+	struct tcpobs_tw_row *top;
+	unsigned int n = 0, i;
+	long shown = 0;
+
+	top = kmalloc_array(TCPOBS_TW_TOP_MAX, sizeof(*top), GFP_KERNEL);
+	if (top)
+		n = tcpobs_timewait_top(net, kind, tcpobs_timewait_default_top(), top);
 
 	seq_printf(seq, "\n%s count\n", tcpobs_twkey_names[kind]);
 	for (i = 0; i < n; i++) {
 		if (kind != TCPOBS_TWK_PEER)
 			seq_printf(seq, "%u", top[i].port);
-		else if (ipv6_addr_v4mapped(&top[i].addr) && top[i].family == AF_INET)
+		else if (top[i].family == AF_INET)
 			seq_printf(seq, "%pI4", &top[i].addr.s6_addr32[3]);
 		else
 			seq_printf(seq, "%pI6c", &top[i].addr);
@@ -423,38 +431,41 @@ static void tcpobs_tw_show_keys(struct seq_file *seq, struct tcpobs_tw *t,
 }
 
 /* Age buckets, in seconds: [0,1) [1,2) [2,4) ... [32,60) [60,...). */
-static const unsigned int tcpobs_tw_age_edges[] = { 1, 2, 4, 8, 16, 32, 60 };
-#define TCPOBS_TW_AGE_BUCKETS (ARRAY_SIZE(tcpobs_tw_age_edges) + 1)
+static const unsigned int tcpobs_tw_age_edges[TCPOBS_TW_AGE_BUCKETS - 1] = {
+	1, 2, 4, 8, 16, 32, 60
+};
 
-int tcpobs_timewait_show(struct seq_file *seq, void *v)
+struct tcpobs_tw_sums {
+	u64 entries, exits, rearms, overflows, full, untracked;
+	long ages[TCPOBS_TW_AGE_BUCKETS];
+	long tracked;
+};
+
+static void tcpobs_tw_sum(struct net *net, struct tcpobs_pcpu __percpu *pcpu,
+			  struct tcpobs_tw_sums *s)
 {
-	struct net *net = seq_file_single_net(seq);
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
 	struct tcpobs_tw *t = &tcpobs_net(net)->tw;
-	u64 entries = 0, exits = 0, rearms = 0, overflows = 0, full = 0, untr = 0;
-	long ages[TCPOBS_TW_AGE_BUCKETS] = {}, tracked = 0;
 	unsigned long now = jiffies;
-	unsigned int i, kind;
-	int cpu, kernel;
+	unsigned int i;
+	int cpu;
 
-	if (!pcpu)
-		return 0;
+	memset(s, 0, sizeof(*s));
 	for_each_possible_cpu(cpu) {
 		const struct tcpobs_pcpu *p = per_cpu_ptr(pcpu, cpu);
 
-		entries += p->tw_entries;
-		exits += p->tw_exits;
-		rearms += p->tw_rearms;
-		overflows += p->tw_overflows;
-		full += p->tw_keys_full;
-		untr += p->tw_exits_untracked;
+		s->entries += p->tw_entries;
+		s->exits += p->tw_exits;
+		s->rearms += p->tw_rearms;
+		s->overflows += p->tw_overflows;
+		s->full += p->tw_keys_full;
+		s->untracked += p->tw_exits_untracked;
 	}
 	for (i = 0; i < TCPOBS_TW_SLOTS; i++) {
 		long c = atomic_long_read(&t->slots[i]);
 		/* Seconds left on the timer, in [-16, 112): ring position. */
 		int left = (int)((i - now / HZ) % TCPOBS_TW_SLOTS);
-		int age;
 		unsigned int b = 0;
+		int age;
 
 		if (c <= 0)
 			continue;
@@ -464,36 +475,79 @@ int tcpobs_timewait_show(struct seq_file *seq, void *v)
 		while (b < ARRAY_SIZE(tcpobs_tw_age_edges) &&
 		       age >= (int)tcpobs_tw_age_edges[b])
 			b++;
-		ages[b] += c;
-		tracked += c;
+		s->ages[b] += c;
+		s->tracked += c;
 	}
+}
+
+int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e)
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	struct tcpobs_tw_sums s;
+	int kernel;
+
+	if (!pcpu)
+		return 0;
+	tcpobs_tw_sum(net, pcpu, &s);
 	kernel = tcpobs_tw_kernel_count(net);
 
-	seq_puts(seq, "name value\n");
-	seq_printf(seq, "tw %d\n", kernel);
-	seq_printf(seq, "tracked %ld\n", tracked);
-	seq_printf(seq, "untracked %ld\n", max(kernel - tracked, 0L));
-	seq_printf(seq, "entries %llu\n", entries);
-	seq_printf(seq, "exits %llu\n", exits);
-	seq_printf(seq, "exits_untracked %llu\n", untr);
-	seq_printf(seq, "rearms %llu\n", rearms);
-	seq_printf(seq, "overflows %llu\n", overflows);
-	seq_printf(seq, "keys %u\n", READ_ONCE(t->nkeys));
-	seq_printf(seq, "keys_full %llu\n", full);
-	seq_printf(seq, "kprobe_missed %lu\n", tcpobs_timewait_missed());
+	tcpobs_emit(e, "", "tw", kernel);
+	tcpobs_emit(e, "", "tracked", s.tracked);
+	tcpobs_emit(e, "", "untracked", max(kernel - s.tracked, 0L));
+	tcpobs_emit(e, "", "entries", s.entries);
+	tcpobs_emit(e, "", "exits", s.exits);
+	tcpobs_emit(e, "", "exits_untracked", s.untracked);
+	tcpobs_emit(e, "", "rearms", s.rearms);
+	tcpobs_emit(e, "", "overflows", s.overflows);
+	tcpobs_emit(e, "", "keys", READ_ONCE(tcpobs_net(net)->tw.nkeys));
+	tcpobs_emit(e, "", "keys_full", s.full);
+	tcpobs_emit(e, "", "kprobe_missed", tcpobs_timewait_missed());
+	return e->err;
+}
+
+/* The age buckets' bounds in seconds; to is 0 for the last, unbounded. */
+void tcpobs_timewait_age_bounds(unsigned int b, u32 *from, u32 *to)
+{
+	*from = b ? tcpobs_tw_age_edges[b - 1] : 0;
+	*to = b < ARRAY_SIZE(tcpobs_tw_age_edges) ? tcpobs_tw_age_edges[b] : 0;
+}
+
+/* For netlink: the tracked count and the age buckets. */
+long tcpobs_timewait_ages(struct net *net, long ages[TCPOBS_TW_AGE_BUCKETS])
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	struct tcpobs_tw_sums s;
+
+	if (!pcpu)
+		return 0;
+	tcpobs_tw_sum(net, pcpu, &s);
+	memcpy(ages, s.ages, sizeof(s.ages));
+	return s.tracked;
+}
+
+int tcpobs_timewait_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
+	struct tcpobs_tw_sums s;
+	unsigned int i, kind;
+	u32 from, to;
+
+	if (!pcpu)
+		return 0;
+	tcpobs_emit_seq(seq, tcpobs_timewait_counters, net);
+	tcpobs_tw_sum(net, pcpu, &s);
 
 	for (kind = 0; kind < TCPOBS_TWK_MAX; kind++)
-		tcpobs_tw_show_keys(seq, t, kind, tracked);
+		tcpobs_tw_show_keys(seq, net, kind, s.tracked);
 
 	seq_puts(seq, "\nage count\n");
 	for (i = 0; i < TCPOBS_TW_AGE_BUCKETS; i++) {
-		if (i < ARRAY_SIZE(tcpobs_tw_age_edges))
-			seq_printf(seq, "%us-%us %ld\n",
-				   i ? tcpobs_tw_age_edges[i - 1] : 0,
-				   tcpobs_tw_age_edges[i], ages[i]);
+		tcpobs_timewait_age_bounds(i, &from, &to);
+		if (to)
+			seq_printf(seq, "%us-%us %ld\n", from, to, s.ages[i]);
 		else
-			seq_printf(seq, "%us+ %ld\n", tcpobs_tw_age_edges[i - 1],
-				   ages[i]);
+			seq_printf(seq, "%us+ %ld\n", from, s.ages[i]);
 	}
 	return 0;
 }

@@ -9,9 +9,17 @@ check_eq "sockets header has the ECN columns" "$(head -n 1 /proc/net/tcpobs/sock
 	"ecn ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce"
 
 # snap NS FILE: the kernel's counters (FILE) and ours (FILE.ecn), now.
+# Retried until ours did not move while the kernel's were read (IPv6
+# neighbour discovery may be under way).
 snap() {
-	nstat_snap "$1" "$2"
-	in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn"
+	local i
+	for i in $(seq 20); do
+		in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn"
+		nstat_snap "$1" "$2"
+		in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn2"
+		cmp -s "$2.ecn" "$2.ecn2" && return 0
+		sleep 0.1
+	done
 }
 # ecn_delta NS BEFORE NAME: the change of our NAME since BEFORE.
 ecn_delta() {

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event stream: listen-drop events (per listener, rate-limited) and,
+ * when asked for, state transitions, multicast on the "events" group of
+ * the tcpobs generic netlink family in the namespace they happened in.
+ *
+ * Probes run in atomic context, sometimes with interrupts off, where
+ * building and multicasting a netlink message is not safe. They write a
+ * fixed-size record into a per-CPU ring (no allocation) and kick a work
+ * item, which sends the records from process context. Every event
+ * generated takes the namespace's next sequence number, whether it is
+ * then sent or lost (ring full, no memory, a listener's socket overrun),
+ * so a consumer sees each loss as a gap; the namespace counts
+ * events_sent and events_lost, and events_seq == sent + lost once the
+ * rings are drained.
+ *
+ * Off by default (TCPOBS_CMD_SET_OPTIONS turns it on per namespace), and
+ * while nobody is subscribed a probe does one bitmap test and nothing
+ * else.
+ */
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
+#include "tcpobs.h"
+
+#define TCPOBS_EV_RING 128
+
+struct tcpobs_ev_ring {
+	spinlock_t lock;	/* head, tail, ev[] */
+	unsigned int head;
+	unsigned int tail;
+	struct tcpobs_event ev[TCPOBS_EV_RING];
+};
+
+static struct tcpobs_ev_ring __percpu *tcpobs_ev_rings;
+static struct tcpobs_event tcpobs_ev_scratch;
+static bool tcpobs_ev_live;
+
+static void tcpobs_events_work(struct work_struct *work);
+static DECLARE_WORK(tcpobs_ev_work, tcpobs_events_work);
+
+bool tcpobs_events_want(struct net *net, u32 bit)
+{
+	return (READ_ONCE(tcpobs_net(net)->events_mask) & bit) &&
+	       READ_ONCE(tcpobs_ev_live) && tcpobs_genl_has_listeners(net);
+}
+
+u64 tcpobs_events_interval_ns(struct net *net)
+{
+	return (u64)READ_ONCE(tcpobs_net(net)->events_interval_ms) * NSEC_PER_MSEC;
+}
+
+/*
+ * Queues a copy of @tmpl (type and payload filled by the caller) as the
+ * next event of @net on this CPU, or counts it lost. Any context.
+ */
+void tcpobs_event_queue(struct net *net, const struct tcpobs_event *tmpl)
+{
+	struct tcpobs_net *tn = tcpobs_net(net);
+	struct tcpobs_ev_ring *ring;
+	struct tcpobs_event *ev;
+	unsigned long flags;
+	u64 seq;
+
+	seq = atomic64_inc_return(&tn->events_seq);
+	if (!maybe_get_net(net))
+		goto lost;
+	ring = get_cpu_ptr(tcpobs_ev_rings);
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->head - ring->tail >= TCPOBS_EV_RING) {
+		spin_unlock_irqrestore(&ring->lock, flags);
+		put_cpu_ptr(tcpobs_ev_rings);
+		put_net(net);
+		goto lost;
+	}
+	ev = &ring->ev[ring->head % TCPOBS_EV_RING];
+	*ev = *tmpl;
+	ev->net = net;
+	ev->seq = seq;
+	ev->time = ktime_get_boottime_ns();
+	ring->head++;
+	spin_unlock_irqrestore(&ring->lock, flags);
+	put_cpu_ptr(tcpobs_ev_rings);
+	schedule_work(&tcpobs_ev_work);
+	return;
+
+lost:
+	atomic64_inc(&tn->events_lost);
+}
+
+/* Takes the oldest record of @cpu's ring into @ev; false if empty. */
+static bool tcpobs_ev_pop(int cpu, struct tcpobs_event *ev)
+{
+	struct tcpobs_ev_ring *ring = per_cpu_ptr(tcpobs_ev_rings, cpu);
+	bool got = false;
+
+	spin_lock_irq(&ring->lock);
+	if (ring->tail != ring->head) {
+		*ev = ring->ev[ring->tail % TCPOBS_EV_RING];
+		ring->tail++;
+		got = true;
+	}
+	spin_unlock_irq(&ring->lock);
+	return got;
+}
+
+/* Process context; the work item never runs concurrently with itself. */
+static void tcpobs_events_work(struct work_struct *work)
+{
+	struct tcpobs_event *ev = &tcpobs_ev_scratch;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		while (tcpobs_ev_pop(cpu, ev)) {
+			struct tcpobs_net *tn = tcpobs_net(ev->net);
+
+			if (tcpobs_genl_event(ev))
+				atomic64_inc(&tn->events_lost);
+			else
+				atomic64_inc(&tn->events_sent);
+			put_net(ev->net);
+		}
+		cond_resched();
+	}
+}
+
+int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e)
+{
+	struct tcpobs_net *tn = tcpobs_net(net);
+
+	tcpobs_emit(e, "", "events_seq", atomic64_read(&tn->events_seq));
+	tcpobs_emit(e, "", "events_sent", atomic64_read(&tn->events_sent));
+	tcpobs_emit(e, "", "events_lost", atomic64_read(&tn->events_lost));
+	return e->err;
+}
+
+void tcpobs_events_net_init(struct tcpobs_net *tn)
+{
+	tn->events_interval_ms = 100;
+}
+
+int tcpobs_events_init(void)
+{
+	int cpu;
+
+	tcpobs_ev_rings = alloc_percpu(struct tcpobs_ev_ring);
+	if (!tcpobs_ev_rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(tcpobs_ev_rings, cpu)->lock);
+	WRITE_ONCE(tcpobs_ev_live, true);
+	return 0;
+}
+
+/* Every probe is detached: send what is queued, then free the rings. */
+void tcpobs_events_exit(void)
+{
+	WRITE_ONCE(tcpobs_ev_live, false);
+	flush_work(&tcpobs_ev_work);
+	/* A probe may have queued after the flush began. */
+	tcpobs_events_work(&tcpobs_ev_work);
+	free_percpu(tcpobs_ev_rings);
+	tcpobs_ev_rings = NULL;
+}
