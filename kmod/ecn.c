@@ -9,16 +9,18 @@
  *   PRE_ROUTING (first)  every IP packet, by ECN codepoint, weighted by
  *                        max(1, gso_segs) as ip_rcv_core() and
  *                        ip6_rcv_core() count IpExtIn*Pkts / Ip6In*Pkts
+ *                        (multicast the host then drops included)
  *   LOCAL_IN (last)      TCP: ECE (x gso_segs) and CWR (x 1, TSO puts it
  *                        on the first segment only) received, outside
- *                        SYN and SYN-ACK where they negotiate ECN; and the
- *                        codepoint, for the socket early demux attached
+ *                        SYN and SYN-ACK where they negotiate ECN
  *   LOCAL_OUT (last)     TCP: ECE and CWR sent, likewise
  *
  * The hooks never change a packet's fate (always NF_ACCEPT), take no lock,
  * allocate nothing, and find the socket only through skb->sk: per-CPU
  * counters for the namespace, and atomics in the socket's lifecycle entry
- * (one hash lookup by cookie) when the socket is tracked.
+ * (one hash lookup by cookie) when the socket is tracked and the packet
+ * carries an ECN mark (ECT, CE, ECE or CWR): a socket's Not-ECT count is
+ * its segs_in minus the marked ones, so plain traffic needs no lookup.
  *
  * Per service: when a tracked socket is destroyed its counts go to a row
  * of its namespace keyed by service port (the local port of a passive
@@ -59,25 +61,16 @@ static unsigned int tcpobs_ecn_weight(const struct sk_buff *skb)
 	return max_t(unsigned int, 1, skb_shinfo(skb)->gso_segs);
 }
 
-static unsigned int tcpobs_ecn_pre(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
+/* The IP ECN codepoint of a packet at LOCAL_IN or LOCAL_OUT. */
+static unsigned int tcpobs_ecn_cp(const struct sk_buff *skb, u8 pf)
 {
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
-	unsigned int cp, fam = state->pf == NFPROTO_IPV6;
-
-	if (!pcpu)
-		return NF_ACCEPT;
-	if (fam)
-		cp = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
-	else
-		cp = ip_hdr(skb)->tos & INET_ECN_MASK;
-	this_cpu_add(pcpu->ecn_in[fam][cp], tcpobs_ecn_weight(skb));
-	return NF_ACCEPT;
+	if (pf == NFPROTO_IPV6)
+		return ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
+	return ip_hdr(skb)->tos & INET_ECN_MASK;
 }
 
-/* The TCP header's flags byte and the ECN codepoint, if it is TCP. */
-static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags,
-			   unsigned int *cp)
+/* The TCP header's flags byte, if it is TCP. */
+static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags)
 {
 	unsigned int off;
 	u8 buf;
@@ -90,14 +83,12 @@ static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags,
 		if (h->nexthdr != IPPROTO_TCP)
 			return false;
 		off = skb_network_offset(skb) + sizeof(*h);
-		*cp = ipv6_get_dsfield(h) & INET_ECN_MASK;
 	} else {
 		const struct iphdr *h = ip_hdr(skb);
 
 		if (h->protocol != IPPROTO_TCP || ip_is_fragment(h))
 			return false;
 		off = skb_network_offset(skb) + h->ihl * 4;
-		*cp = h->tos & INET_ECN_MASK;
 	}
 	/* Byte 13 of the TCP header: CWR ECE URG ACK PSH RST SYN FIN. */
 	f = skb_header_pointer(skb, off + 13, 1, &buf);
@@ -120,18 +111,34 @@ static struct tcpobs_sk_ecn *tcpobs_ecn_sk(const struct sk_buff *skb)
 	return tcpobs_sockets_ecn(sk);
 }
 
+static unsigned int tcpobs_ecn_pre(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
+
+	if (pcpu)
+		this_cpu_add(pcpu->ecn_in[state->pf == NFPROTO_IPV6]
+					 [tcpobs_ecn_cp(skb, state->pf)],
+			     tcpobs_ecn_weight(skb));
+	return NF_ACCEPT;
+}
+
 static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
 	bool out = state->hook == NF_INET_LOCAL_OUT;
-	unsigned int cp, w, ece = 0, cwr = 0;
+	unsigned int cp = 0, w, ece = 0, cwr = 0;
 	struct tcpobs_sk_ecn *x;
 	u8 flags;
 
-	if (!pcpu || !tcpobs_ecn_tcp(skb, state->pf, &flags, &cp))
+	if (!pcpu)
 		return NF_ACCEPT;
 	w = tcpobs_ecn_weight(skb);
+	if (!out)
+		cp = tcpobs_ecn_cp(skb, state->pf);
+	if (!tcpobs_ecn_tcp(skb, state->pf, &flags))
+		return NF_ACCEPT;
 	if (!(flags & TCPOBS_TH_SYN)) {
 		ece = flags & TCPOBS_TH_ECE ? w : 0;
 		cwr = flags & TCPOBS_TH_CWR ? 1 : 0;
@@ -143,6 +150,12 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 		this_cpu_add(pcpu->ece_in, ece);
 		this_cpu_add(pcpu->cwr_in, cwr);
 	}
+	/*
+	 * A socket's Not-ECT packets are not counted here but derived from
+	 * its segs_in, so plain traffic never pays for the socket lookup.
+	 */
+	if (!cp && !ece && !cwr)
+		return NF_ACCEPT;
 
 	rcu_read_lock();
 	x = tcpobs_ecn_sk(skb);

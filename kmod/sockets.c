@@ -247,6 +247,53 @@ struct tcpobs_sk_ecn *tcpobs_sockets_ecn(const struct sock *sk)
 	return e ? &e->ecn : NULL;
 }
 
+/*
+ * The socket's Not-ECT count: what it received (segs_in, weighted by GSO
+ * segments like the hooks) minus the marked packets the hooks counted.
+ */
+static void tcpobs_sk_set_noect(struct tcpobs_sockent *e, u32 segs_in)
+{
+	struct tcpobs_sk_ecn *x = &e->ecn;
+	u32 marked = atomic_read(&x->in[INET_ECN_CE]) +
+		     atomic_read(&x->in[INET_ECN_ECT_0]) +
+		     atomic_read(&x->in[INET_ECN_ECT_1]);
+
+	atomic_set(&x->in[INET_ECN_NOT_ECT], segs_in > marked ? segs_in - marked : 0);
+}
+
+/*
+ * Live figures come from the socket, which is type-safe under RCU (TCP
+ * sockets are SLAB_TYPESAFE_BY_RCU), if it is still the one of @e: the
+ * ports of a connecting socket (chosen after it enters SYN-SENT, released
+ * on the way to CLOSE), delivered_ce and segs_in. Returns delivered_ce, 0
+ * when the socket is gone; updates @tuple's addresses when given.
+ */
+static u32 tcpobs_sk_live(struct tcpobs_sockent *e, struct tcpobs_sockent *tuple)
+{
+	struct tcpobs_sockent fresh = {};
+	const struct sock *sk = e->sk;
+	u32 dce, segs_in;
+
+	if (!sk)
+		return 0;
+	dce = tcp_sk(sk)->delivered_ce;
+	segs_in = tcp_sk(sk)->segs_in;
+	if (tuple)
+		tcpobs_sk_tuple(&fresh, sk);
+	/* Read the socket before checking it was ours. */
+	smp_rmb();
+	if (atomic64_read(&sk->sk_cookie) != e->cookie)
+		return 0;
+	tcpobs_sk_set_noect(e, segs_in);
+	if (tuple && e->state != TCP_CLOSE) {
+		memcpy(tuple->saddr, fresh.saddr, sizeof(fresh.saddr));
+		memcpy(tuple->daddr, fresh.daddr, sizeof(fresh.daddr));
+		tuple->sport = fresh.sport;
+		tuple->dport = fresh.dport;
+	}
+	return dce;
+}
+
 static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 {
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
@@ -263,6 +310,7 @@ static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 	e = tcpobs_sk_find(sk);
 	if (e && !rhashtable_remove_fast(&tn->sockets, &e->node,
 					 tcpobs_sk_params)) {
+		tcpobs_sk_set_noect(e, tcp_sk(sk)->segs_in);
 		tcpobs_ecn_closed(tn, e->flags & TCPOBS_SKF_PASSIVE ?
 				  e->sport : e->dport,
 				  e->flags & TCPOBS_SKF_PASSIVE,
@@ -348,24 +396,13 @@ static void tcpobs_print_secs(struct seq_file *seq, u64 ns)
 }
 
 /* The entry's figures, live ones read from its socket if still the same. */
-static void tcpobs_sk_snap(const struct tcpobs_sockent *e, u64 now,
+static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 			   struct tcpobs_socket_snap *s)
 {
 	struct tcpobs_sockent c = *e;
 
 	memset(s, 0, sizeof(*s));
-	if (c.sk && c.state != TCP_CLOSE) {
-		struct tcpobs_sockent fresh = c;
-		u32 d = tcp_sk(c.sk)->delivered_ce;
-
-		tcpobs_sk_tuple(&fresh, c.sk);
-		/* Read the socket before checking it was ours. */
-		smp_rmb();
-		if (atomic64_read(&c.sk->sk_cookie) == c.cookie) {
-			c = fresh;
-			s->delivered_ce = d;
-		}
-	}
+	s->delivered_ce = tcpobs_sk_live(e, &c);
 	s->family = c.flags & TCPOBS_SKF_V6 ? AF_INET6 : AF_INET;
 	memcpy(&s->saddr, c.saddr, sizeof(s->saddr));
 	memcpy(&s->daddr, c.daddr, sizeof(s->daddr));
@@ -477,30 +514,13 @@ void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 	tcpobs_event_queue(sock_net(sk), &ev);
 }
 
-static void tcpobs_sk_show_one(struct seq_file *seq, const struct tcpobs_sockent *e,
+static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 			       u64 now)
 {
 	struct tcpobs_sockent c = *e;
 	u8 family = c.flags & TCPOBS_SKF_V6 ? AF_INET6 : AF_INET;
-	u32 dce = 0;
+	u32 dce = tcpobs_sk_live(e, &c);
 
-	/*
-	 * Live figures (the ports of a connecting socket, chosen after it
-	 * enters SYN-SENT; delivered_ce) come from the socket, which is
-	 * type-safe under RCU, if it is still the same one.
-	 */
-	if (c.sk && c.state != TCP_CLOSE) {
-		struct tcpobs_sockent fresh = c;
-		u32 d = tcp_sk(c.sk)->delivered_ce;
-
-		tcpobs_sk_tuple(&fresh, c.sk);
-		/* Read the socket before checking it was ours. */
-		smp_rmb();
-		if (atomic64_read(&c.sk->sk_cookie) == c.cookie) {
-			c = fresh;
-			dce = d;
-		}
-	}
 	tcpobs_print_addr(seq, family, c.saddr, c.sport);
 	seq_putc(seq, ' ');
 	tcpobs_print_addr(seq, family, c.daddr, c.dport);
@@ -552,19 +572,12 @@ void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 	rhashtable_walk_start(&iter);
 	while ((e = rhashtable_walk_next(&iter))) {
 		bool passive;
-		u32 dce = 0;
+		u32 dce;
 
 		if (IS_ERR(e))
 			continue;
 		passive = e->flags & TCPOBS_SKF_PASSIVE;
-		if (e->sk) {
-			u32 d = tcp_sk(e->sk)->delivered_ce;
-
-			/* Read the socket before checking it was ours. */
-			smp_rmb();
-			if (atomic64_read(&e->sk->sk_cookie) == e->cookie)
-				dce = d;
-		}
+		dce = tcpobs_sk_live(e, NULL);
 		fn(arg, passive ? e->sport : e->dport, passive,
 		   e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
 	}

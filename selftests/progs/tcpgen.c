@@ -22,10 +22,11 @@
  *   tcpgen sink    [-6] [-a ADDR] [-p PORT] [-r FILE]
  *	Accept connections one at a time, read each to EOF, print the bytes
  *	received ("<bytes>"), close it; until killed.
- *   tcpgen send    [-n N] [-b BYTES] [-w SECONDS] ADDR PORT
+ *   tcpgen send    [-n N] [-b BYTES] [-w SECONDS] [-T] ADDR PORT
  *	N connections one after the other, each sending BYTES (default 1 MiB)
  *	then waiting SECONDS (default 0) before closing; prints the bytes
- *	sent per connection.
+ *	sent per connection. -T: "BYTES SECONDS", the time from connect() to
+ *	the peer's close (the sink closes once it read everything).
  *   tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]
  *	N connections whose clients close at once while the server does not:
  *	the server's sockets sit in CLOSE-WAIT for SECONDS, then it closes
@@ -86,6 +87,7 @@ static const char *default_addr(void)
 }
 
 static int defer_accept;
+static int timed;
 static int send_data;
 
 static int do_listen(const char *a, int p, int backlog)
@@ -302,6 +304,8 @@ static int cmd_send(int n, long long bytes, int wait_s, const char *a, int p)
 		long long left = bytes;
 		int fd = do_connect(a, p, 0);
 
+		double t0 = now();
+
 		while (left > 0) {
 			ssize_t w = write(fd, buf, left < (long long)sizeof(buf) ?
 					  (size_t)left : sizeof(buf));
@@ -310,9 +314,17 @@ static int cmd_send(int n, long long bytes, int wait_s, const char *a, int p)
 				die("write");
 			left -= w;
 		}
+		if (timed) {
+			/* Delivered: the sink read it all and closed. */
+			shutdown(fd, SHUT_WR);
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			printf("%lld %.6f\n", bytes, now() - t0);
+		}
 		sleep(wait_s);
 		close(fd);
-		printf("%lld\n", bytes);
+		if (!timed)
+			printf("%lld\n", bytes);
 	}
 	return 0;
 }
@@ -343,7 +355,7 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "6a:b:d:n:p:r:st:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "6a:b:d:n:p:r:st:Tw:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
@@ -360,6 +372,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			send_data = 1;
+			break;
+		case 'T':
+			timed = 1;
 			break;
 		case 'n':
 			n = atoi(optarg);
