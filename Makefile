@@ -30,8 +30,8 @@ KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild)
 KMOD_UAPI := $(wildcard $(TOP)/kmod/uapi/*.h)
 PROGS := $(patsubst selftests/progs/%.c,selftests/progs/bin/%,$(wildcard selftests/progs/*.c))
 
-.PHONY: all modules clean kernels vm-prereq check check-unit check-vm demo \
-	checkpatch sparse progs FORCE
+.PHONY: all modules clean kernels vm-prereq check check-unit check-vm demo bench \
+	checkpatch sparse progs tools FORCE
 
 all: modules
 
@@ -58,21 +58,30 @@ selftests/progs/bin/%: selftests/progs/%.c kmod/uapi/tcpobs.h
 
 progs: $(PROGS)
 
-vm-prereq: .build/$(KERNEL)/kmod/tcpobs.ko progs
+# tools/tcpobs, the user-space tool (libmnl), and its unit tests.
+tools:
+	$(MAKE) -C tools
+
+vm-prereq: .build/$(KERNEL)/kmod/tcpobs.ko progs tools
 
 kernels:
 	$(TOP)/scripts/fetch-kernels all
 
 check: check-unit check-vm
 
-check-unit:
-	@true
+check-unit: tools
+	$(TOP)/tools/tests/run
 
-check-vm: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs
+check-vm: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs tools
 	$(TOP)/selftests/run-all $(KERNELS)
 
 demo:
 	$(TOP)/scripts/demo
+
+# make bench [QUICK=1]: what tcpobs costs, loaded vs unloaded (see
+# Documentation/performance.rst).
+bench:
+	$(TOP)/scripts/bench $(if $(QUICK),--quick)
 
 checkpatch:
 	$(TOP)/scripts/checkpatch
@@ -89,3 +98,4 @@ sparse: $(CACHE)/kernels/6.1/build $(CACHE)/kernels/6.12/build
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(TOP)/kmod clean
 	rm -rf .build selftests/progs/bin
+	$(MAKE) -C tools clean

@@ -1,0 +1,127 @@
+#!/bin/bash
+# The tcpobs tool in the VM: its figures (over netlink) equal the procfs
+# files and the kernel's counters; diagnose names the right cause; watch
+# sees listen-drop events and reports gaps; errors are one clear line.
+source "$(dirname "$0")/../lib.sh"
+trap 'bg_cleanup; netns_cleanup' EXIT
+
+if ! command -v tcpobs >/dev/null; then
+	tap_result 0 "the tcpobs tool is in the VM"
+	exit 0
+fi
+
+# norm: the text with runs of blanks squeezed (the tool aligns columns).
+norm() { awk '{ $1 = $1; print }'; }
+# jnum JSON KEY: the first number under "KEY" in JSON text.
+jnum() { grep -o "\"$2\": *[-0-9]*" <<<"$1" | head -n 1 | grep -o -- '-\?[0-9]*$'; }
+
+# --- an overflowing listener, a healthy one --------------------------------
+netns_new t1
+nstat_snap t1 /tmp/t1.before
+listener_start t1 -b 2 -p 9090
+listener_start t1 -b 128 -p 8080
+in_ns t1 tcpgen connect -n 10 -w 4 127.0.0.1 9090 &
+in_ns t1 tcpgen connect -n 3 -w 4 127.0.0.1 8080 &
+sleep 1.5
+
+check_eq "stats: tcpobs stats equals /proc/net/tcpobs/stats" \
+	"$(in_ns t1 tcpobs stats | norm | grep -v '^events_')" \
+	"$(in_ns t1 cat /proc/net/tcpobs/stats | norm | grep -v '^events_')"
+check_eq "listeners: tcpobs listeners equals the procfs file (sorted)" \
+	"$(in_ns t1 tcpobs listeners | norm | sort)" "$(in_ns t1 cat /proc/net/tcpobs/listeners | norm | sort)"
+j=$(in_ns t1 tcpobs -j listeners port 9090)
+check_settled "listeners -j: listen_overflows equals TcpExtListenOverflows delta" \
+	"jnum \"\$(in_ns t1 tcpobs -j listeners port 9090)\" listen_overflows" \
+	"kernel_delta t1 /tmp/t1.before TcpExtListenOverflows"
+check_eq "listeners -j port 9090: backlog 2" "$(jnum "$j" backlog)" 2
+check_eq "listeners port 8080: one row" "$(in_ns t1 tcpobs -H listeners port 8080 | wc -l)" 1
+check_eq "states: tcpobs states equals the procfs file" \
+	"$(in_ns t1 tcpobs states | norm | sort)" "$(in_ns t1 cat /proc/net/tcpobs/states | norm | sort)"
+check_eq "sockets state estab: as many rows as the procfs ESTAB rows" \
+	"$(in_ns t1 tcpobs -H sockets state estab | wc -l)" "$(sockets_rows t1 ESTAB | wc -l)"
+check_eq "timewait: totals equal the procfs file's" \
+	"$(in_ns t1 tcpobs timewait | norm | awk 'NF == 0 { exit } { print }' | grep -v '^kprobe')" \
+	"$(in_ns t1 cat /proc/net/tcpobs/timewait | norm | awk 'NF == 0 { exit } { print }' | grep -v '^kprobe')"
+
+check_eq "ecn: totals equal the procfs file's" \
+	"$(in_ns t1 tcpobs ecn | norm | awk 'NF == 0 { exit } { print }')" \
+	"$(in_ns t1 cat /proc/net/tcpobs/ecn | norm | awk 'NF == 0 { exit } { print }')"
+check_eq "lifetimes: equal the procfs file" \
+	"$(in_ns t1 tcpobs lifetimes | norm | sort)" "$(in_ns t1 cat /proc/net/tcpobs/lifetimes | norm | sort)"
+e=$(in_ns t1 tcpobs export)
+check "export: Prometheus series for the overflowing listener" \
+	grep -q 'tcpobs_listener_drops_total{.*port="9090".*cause="listen_overflows".*} [1-9]' <<<"$e"
+check "export: # TYPE lines" grep -q '^# TYPE tcpobs_listener_drops_total counter' <<<"$e"
+d=$(in_ns t1 tcpobs -j diagnose port 9090)
+check "diagnose: the never-accepting listener is accept_queue_full" grep -q '"verdict": *"accept_queue_full"' <<<"$d"
+d=$(in_ns t1 tcpobs diagnose port 8080)
+check "diagnose: the healthy listener has no drops" grep -q "no_drops" <<<"$d"
+d=$(in_ns t1 tcpobs diagnose port 9090)
+check "diagnose text names the listener and says accept()" grep -q "accept()" <<<"$d"
+bg_cleanup
+
+# --- SYN queue full with cookies off; cookies firing --------------------------
+netns_new tq0
+in_ns tq0 sysctl -qw net.ipv4.tcp_syncookies=0
+listener_start tq0 -b 2 -d 30 -p 8080
+in_ns tq0 tcpgen connect -n 8 -w 5 -s 127.0.0.1 8080 &
+sleep 1
+d=$(in_ns tq0 tcpobs -j diagnose port 8080)
+check "diagnose, SYN queue full, tcp_syncookies=0: syn_queue_full" grep -q '"verdict": *"syn_queue_full"' <<<"$d"
+check "... and its fix turns cookies on" grep -q "tcp_syncookies=1" <<<"$d"
+bg_cleanup
+
+netns_new tq2
+in_ns tq2 sysctl -qw net.ipv4.tcp_syncookies=2
+listener_start tq2 -b 128 -p 8080
+in_ns tq2 tcpgen connect -n 3 -w 3 127.0.0.1 8080 &
+sleep 1
+d=$(in_ns tq2 tcpobs -j diagnose port 8080)
+check "diagnose, cookies firing (tcp_syncookies=2): syncookies" grep -q '"verdict": *"syncookies"' <<<"$d"
+check_eq "... syncookies_sent in the verdict equals the ledger's" \
+	"$(jnum "$d" syncookies_sent)" "$(listener_col tq2 8080 syncookies_sent)"
+bg_cleanup
+
+# --- watch: listen-drop events, and a forced gap ----------------------------
+netns_new tw
+listener_start tw -b 1 -p 7000
+in_ns tw tcpobs -c 3 watch listen-drops > /tmp/watch.out 2>&1 &
+wpid=$!
+sleep 0.5
+in_ns tw tcpgen connect -n 6 -w 1 127.0.0.1 7000 &
+for i in 1 2 3 4 5 6; do sleep 0.5; in_ns tw tcpgen connect -n 2 -w 1 127.0.0.1 7000 & done
+timeout 10 tail --pid=$wpid -f /dev/null 2>/dev/null || wait $wpid
+check "watch: received listen-drop events" grep -q "listen-drop" /tmp/watch.out
+check "watch: they name the listener" grep -q "127.0.0.1:7000" /tmp/watch.out
+bg_cleanup
+kill $wpid 2>/dev/null
+
+netns_new tg
+in_ns tg tcpobs --rcvbuf 256 -c 400 watch states > /tmp/gap.out 2>&1 &
+gpid=$!
+sleep 0.5
+in_ns tg tcpgen churn -t 2 -p 7001 >/dev/null
+sleep 0.5
+kill $gpid 2>/dev/null
+wait $gpid 2>/dev/null
+check "watch: a tiny receive buffer forces a reported gap or overrun" grep -Eq "^(gap|overrun)" /tmp/gap.out
+check_eq "events: generated = sent + lost" \
+	"$(tcpobs_stat tg events_seq)" "$(($(tcpobs_stat tg events_sent) + $(tcpobs_stat tg events_lost)))"
+check "events: some were lost" test "$(tcpobs_stat tg events_lost)" -gt 0
+
+# --- errors -------------------------------------------------------------------
+out=$(tcpobs frobnicate 2>&1); rc=$?
+check_eq "unknown command: exit status 2" "$rc" 2
+check_eq "unknown command: one line and a hint" "$(wc -l <<<"$out")" 2
+out=$(tcpobs listeners port 70000 2>&1); rc=$?
+check_eq "port 70000: exit status 2" "$rc" 2
+out=$(asuser tcpobs reset 2>&1); rc=$?
+check "reset as nobody fails" test "$rc" -ne 0
+check "... saying why in one line ($out)" test "$(wc -l <<<"$out")" -eq 1
+check "setpriv'd reading works" asuser tcpobs stats
+rmmod tcpobs
+out=$(tcpobs stats 2>&1); rc=$?
+check_eq "module not loaded: exit status 1" "$rc" 1
+check "module not loaded: says so in one line ($out)" bash -c '[ "$(wc -l <<<"$1")" = 1 ] && grep -q "not loaded" <<<"$1"' _ "$out"
+insmod "$TCPOBS_KO"
+check "module back" tcpobs stats

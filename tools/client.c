@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The requests of the tool to the tcpobs family, and their errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+int client_open(struct nl *nl, const char *cmd, bool events)
+{
+	int err = nl_open(nl);
+
+	if (err) {
+		warnmsg("%s: cannot open a generic netlink socket: %s", cmd,
+			strerror(-err));
+		return EXIT_FAIL;
+	}
+	err = nl_resolve(nl, TCPOBS_GENL_NAME, events ? TCPOBS_GENL_MCGRP_EVENTS : NULL);
+	if (err == -ENOENT) {
+		fputs(MSG_NOT_LOADED "\n", stderr);
+		nl_close(nl);
+		return EXIT_FAIL;
+	}
+	if (err) {
+		warnmsg("%s: cannot resolve the generic netlink family \"%s\": %s",
+			cmd, TCPOBS_GENL_NAME, strerror(-err));
+		nl_close(nl);
+		return EXIT_FAIL;
+	}
+	if (nl->version < TCPOBS_GENL_VERSION) {
+		warnmsg("the tcpobs kernel module speaks version %u of the netlink interface; this tool needs version %u or later (update the module)",
+			nl->version, TCPOBS_GENL_VERSION);
+		nl_close(nl);
+		return EXIT_FAIL;
+	}
+	if (events && !nl->mcgrp) {
+		warnmsg("%s: the tcpobs kernel module has no \"%s\" multicast group",
+			cmd, TCPOBS_GENL_MCGRP_EVENTS);
+		nl_close(nl);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int client_error(struct nl *nl, const char *cmd, int err)
+{
+	const char *hint = "";
+
+	if (err == -EPERM)
+		hint = " (needs CAP_NET_ADMIN)";
+	if (err == -EBADMSG) {
+		warnmsg("%s: malformed reply from the kernel", cmd);
+		return EXIT_FAIL;
+	}
+	if (nl && nl->extack[0])
+		warnmsg("%s: %s%s: %s", cmd, strerror(-err), hint, nl->extack);
+	else
+		warnmsg("%s: %s%s", cmd, strerror(-err), hint);
+	return EXIT_FAIL;
+}
+
+static struct nlmsghdr *req(struct nl *nl, void *buf, uint8_t cmd, uint16_t flags)
+{
+	return nl_msg(nl, buf, nl->family, cmd, TCPOBS_GENL_VERSION, flags);
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_stats_msg(nlh, arg);
+}
+
+int get_stats(struct nl *nl, struct stats_reply *r)
+{
+	char buf[NL_REQ_SIZE];
+
+	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_STATS, NLM_F_ACK),
+			   stats_cb, r);
+}
+
+void client_put_filter(struct nlmsghdr *nlh, const struct cmd_args *a)
+{
+	struct nlattr *nest;
+
+	if (!a || (!a->has_port && !a->has_state))
+		return;
+	nest = mnl_attr_nest_start(nlh, TCPOBS_A_FILTER);
+	if (a->has_port)
+		mnl_attr_put_u16(nlh, TCPOBS_A_FILTER_PORT, a->port);
+	if (a->has_state)
+		mnl_attr_put_u8(nlh, TCPOBS_A_FILTER_STATE, a->state);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int listener_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_listener_msg(nlh, arg);
+}
+
+static void listeners_reset(void *arg)
+{
+	((struct listeners *)arg)->n = 0;
+}
+
+int dump_listeners(struct nl *nl, const struct cmd_args *a, struct listeners *ls)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_LISTENER, NLM_F_DUMP);
+	struct cmd_args f = { 0 };
+	int err;
+
+	if (a && a->has_port) {
+		f.has_port = true;
+		f.port = a->port;
+	}
+	client_put_filter(nlh, &f);
+	err = nl_dump(nl, nlh, listener_cb, ls, listeners_reset,
+		      a && a->name ? a->name : "listeners");
+	if (!err)
+		listeners_sort(ls);
+	return err;
+}
+
+static int socket_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_socket_msg(nlh, arg);
+}
+
+static void sockets_reset(void *arg)
+{
+	((struct sockets *)arg)->n = 0;
+}
+
+int dump_sockets(struct nl *nl, const struct cmd_args *a, struct sockets *ss)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_SOCKET, NLM_F_DUMP);
+
+	client_put_filter(nlh, a);
+	return nl_dump(nl, nlh, socket_cb, ss, sockets_reset,
+		       a && a->name ? a->name : "sockets");
+}
+
+static int timewait_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_timewait_msg(nlh, arg);
+}
+
+int get_timewait(struct nl *nl, uint32_t top, struct tw_reply *r)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_ACK);
+
+	if (top)
+		mnl_attr_put_u32(nlh, TCPOBS_A_TOP, top);
+	return nl_exchange(nl, nlh, timewait_cb, r);
+}
+
+static int lifetimes_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_lifetimes_msg(nlh, arg);
+}
+
+int get_lifetimes(struct nl *nl, struct lifetimes *r)
+{
+	char buf[NL_REQ_SIZE];
+
+	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_LIFETIMES, NLM_F_ACK),
+			   lifetimes_cb, r);
+}
+
+static int ecn_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_ecn_msg(nlh, arg);
+}
+
+int get_ecn(struct nl *nl, struct ecn_reply *r)
+{
+	char buf[NL_REQ_SIZE];
+
+	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_ECN, NLM_F_ACK),
+			   ecn_cb, r);
+}
+
+static int options_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_options_msg(nlh, arg);
+}
+
+int get_options(struct nl *nl, struct options *o)
+{
+	char buf[NL_REQ_SIZE];
+
+	memset(o, 0, sizeof(*o));
+	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_OPTIONS, NLM_F_ACK),
+			   options_cb, o);
+}
+
+int set_events(struct nl *nl, uint32_t events)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_SET_OPTIONS, NLM_F_ACK);
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, TCPOBS_A_OPTIONS);
+	mnl_attr_put_u32(nlh, TCPOBS_A_OPT_EVENTS, events);
+	mnl_attr_nest_end(nlh, nest);
+	return nl_exchange(nl, nlh, NULL, NULL);
+}
+
+int do_reset(struct nl *nl)
+{
+	char buf[NL_REQ_SIZE];
+
+	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_RESET, NLM_F_ACK), NULL, NULL);
+}
+
+static int listener_cmp(const void *x, const void *y)
+{
+	const struct listener *a = x, *b = y;
+	int c;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	c = memcmp(a->addr, b->addr, sizeof(a->addr));
+	if (c)
+		return c;
+	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+}
+
+void listeners_sort(struct listeners *ls)
+{
+	if (ls->n > 1)
+		qsort(ls->v, ls->n, sizeof(*ls->v), listener_cmp);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The requests of the tool to the tcpobs family, and their errors. */
+#ifndef TCPOBS_CLIENT_H
+#define TCPOBS_CLIENT_H
+
+#include "msg.h"
+#include "nl.h"
+#include "tool.h"
+
+#define MSG_NOT_LOADED \
+	TOOL_NAME ": the tcpobs kernel module is not loaded (no generic netlink family \"tcpobs\")"
+
+/*
+ * Opens a socket and resolves the family (and its "events" group if
+ * @events). EXIT_OK, or EXIT_FAIL after saying why (module not loaded,
+ * kernel too old).
+ */
+int client_open(struct nl *nl, const char *cmd, bool events);
+/* "tcpobs: <cmd>: <strerror>[: <kernel message>]"; returns EXIT_FAIL. */
+int client_error(struct nl *nl, const char *cmd, int err);
+
+/* The requests: 0 or -errno. Results are appended to the structure. */
+int get_stats(struct nl *nl, struct stats_reply *r);
+int dump_listeners(struct nl *nl, const struct cmd_args *a,
+		   struct listeners *ls);
+int dump_sockets(struct nl *nl, const struct cmd_args *a, struct sockets *ss);
+int get_timewait(struct nl *nl, uint32_t top, struct tw_reply *r);
+int get_lifetimes(struct nl *nl, struct lifetimes *r);
+int get_ecn(struct nl *nl, struct ecn_reply *r);
+int get_options(struct nl *nl, struct options *o);
+int set_events(struct nl *nl, uint32_t events);
+int do_reset(struct nl *nl);
+
+/*
+ * The TCPOBS_A_FILTER nest of a dump request (port, state of @a), if any
+ * filter is given.
+ */
+void client_put_filter(struct nlmsghdr *nlh, const struct cmd_args *a);
+
+/* Listeners by port, family, address, cookie. */
+void listeners_sort(struct listeners *ls);
+
+#endif
