@@ -67,7 +67,8 @@ vm-prereq: .build/$(KERNEL)/kmod/tcpobs.ko progs tools
 kernels:
 	$(TOP)/scripts/fetch-kernels all
 
-check: check-unit check-vm
+# The whole suite; the tool's unit tests run inside it (selftests/run-all).
+check: check-vm
 
 check-unit: tools
 	$(TOP)/tools/tests/run
