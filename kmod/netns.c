@@ -22,14 +22,15 @@ struct tcpobs_net *tcpobs_net(const struct net *net)
 	return net_generic(net, tcpobs_net_id);
 }
 
+/*
+ * No rcu_read_lock() of its own: probes run with preemption off (an RCU
+ * read-side section, which exit_batch waits out before freeing), procfs
+ * readers hold their file open (removed before the pointer is cleared)
+ * and netlink requests hold a reference to the namespace.
+ */
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net)
 {
-	struct tcpobs_pcpu __percpu *pcpu;
-
-	rcu_read_lock();
-	pcpu = READ_ONCE(tcpobs_net(net)->pcpu);
-	rcu_read_unlock();
-	return pcpu;
+	return READ_ONCE(tcpobs_net(net)->pcpu);
 }
 
 static int __net_init tcpobs_net_init(struct net *net)
@@ -43,7 +44,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 		return -ENOMEM;
 
 	tcpobs_listen_drops_mib(net, tn->mib_base);
-	tcpobs_timewait_net_init(&tn->tw);
+	tcpobs_timewait_net_init(net, tn);
 	tcpobs_events_net_init(tn);
 	err = tcpobs_sockets_net_init(tn);
 	if (err)
@@ -141,5 +142,6 @@ void tcpobs_netns_reset(struct net *net)
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
 		WRITE_ONCE(tn->mib_base[i], mib[i]);
 	tcpobs_listeners_reset(net);
+	tcpobs_timewait_reset(net, tn);
 	tcpobs_ecn_reset(tn);
 }

@@ -73,6 +73,8 @@ static const struct rhashtable_params tcpobs_sk_params = {
 	.key_len = sizeof(u64),
 	.key_offset = offsetof(struct tcpobs_sockent, cookie),
 	.head_offset = offsetof(struct tcpobs_sockent, node),
+	/* 2 KiB per namespace; no resizing for a handful of sockets. */
+	.min_size = 256,
 	.automatic_shrinking = true,
 };
 
@@ -201,13 +203,13 @@ static void tcpobs_sk_insert_child(struct sock *sk,
 }
 
 /* From the state tracepoint: @sk went from @oldstate to @newstate. */
-void tcpobs_sockets_transition(struct sock *sk, int oldstate, int newstate)
+void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
+			       int oldstate, int newstate)
 {
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
 	struct tcpobs_sockent *e;
 	u64 now;
 
-	if (!pcpu || !tcpobs_sk_cache)
+	if (!tcpobs_sk_cache)
 		return;
 	now = ktime_get_ns();
 

@@ -61,14 +61,13 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 	else if (oldstate == TCP_LISTEN)
 		tcpobs_listener_del(sk);
 
-	tcpobs_sockets_transition((struct sock *)sk, oldstate, newstate);
-	if (tcpobs_events_want(sock_net(sk), TCPOBS_EVENT_STATES))
-		tcpobs_sockets_state_event(sk, oldstate, newstate);
-
 	pcpu = tcpobs_pcpu(sock_net(sk));
 	if (!pcpu)
 		return;
 	this_cpu_inc(pcpu->transitions[oldstate][newstate]);
+	tcpobs_sockets_transition((struct sock *)sk, pcpu, oldstate, newstate);
+	if (tcpobs_events_want(sock_net(sk), TCPOBS_EVENT_STATES))
+		tcpobs_sockets_state_event(sk, oldstate, newstate);
 }
 
 static struct tcpobs_tracepoint tcpobs_states_tps[] = {

@@ -66,7 +66,6 @@ struct tcpobs_pcpu {
 	u64 tw_exits;
 	u64 tw_exits_untracked;
 	u64 tw_rearms;
-	u64 tw_overflows;
 	u64 tw_keys_full;
 	/* The lifecycle table (sockets.c); sockets may go below 0 per CPU. */
 	s64 sockets;
@@ -141,6 +140,8 @@ struct tcpobs_net {
 	struct proc_dir_entry *proc_dir;
 	/* The kernel's counters when tcpobs started counting this namespace. */
 	unsigned long mib_base[TCPOBS_DROP_MAX];
+	/* TcpExtTCPTimeWaitOverflow then (timewait.c). */
+	unsigned long tw_overflow_base;
 	struct tcpobs_tw tw;
 	/* The lifecycle table's entries of this namespace (sockets.c). */
 	struct rhashtable sockets;
@@ -304,7 +305,8 @@ int tcpobs_stats_show(struct seq_file *seq, void *v);
 /* timewait.c */
 int tcpobs_timewait_init(void);
 void tcpobs_timewait_exit(void);
-void tcpobs_timewait_net_init(struct tcpobs_tw *t);
+void tcpobs_timewait_net_init(struct net *net, struct tcpobs_net *tn);
+void tcpobs_timewait_reset(struct net *net, struct tcpobs_net *tn);
 void tcpobs_timewait_net_free(struct tcpobs_tw *t);
 unsigned long tcpobs_timewait_missed(void);
 int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e);
@@ -343,7 +345,8 @@ void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 					bool ecn, const struct tcpobs_sk_ecn *x,
 					u32 delivered_ce),
 			     void *arg);
-void tcpobs_sockets_transition(struct sock *sk, int oldstate, int newstate);
+void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
+			       int oldstate, int newstate);
 void tcpobs_sockets_handshake(const struct sock *child, u64 start);
 void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
 			 u64 ns);

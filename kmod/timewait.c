@@ -16,13 +16,16 @@
  *   inet_twsk_kill (kprobe)           a minisock leaves (timer expiry, port
  *                 reuse, namespace teardown), where the kernel drops its
  *                 tw_refcount
- *   inet_twsk_alloc (kretprobe)       NULL: no minisock could be made
- *                 (TcpExtTCPTimeWaitOverflow)
  *
  * Ages come from the timers: each namespace keeps a ring of counters, one
  * per second of timer expiry, moved when a timer is re-armed. A TIME-WAIT
  * timer is always armed to TCP_TIMEWAIT_LEN, so the time waited is
  * TCP_TIMEWAIT_LEN minus the time left.
+ *
+ * Failures to make a minisock (tcp_max_tw_buckets reached, no memory) are
+ * the kernel's own TcpExtTCPTimeWaitOverflow, counted exactly where they
+ * happen: tcpobs reports its increase since it started counting the
+ * namespace rather than probing for it.
  *
  * Minisocks that existed before tcpobs started counting a namespace are
  * not in the breakdown; they show as "untracked" (the kernel's own count
@@ -37,6 +40,7 @@
 #include <linux/spinlock.h>
 #include <net/inet_timewait_sock.h>
 #include <net/ipv6.h>
+#include <net/ip.h>
 #include <net/tcp.h>
 
 #include "tcpobs.h"
@@ -133,24 +137,27 @@ static struct tcpobs_twkey *tcpobs_twkey_find(struct tcpobs_tw *t,
 static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcpu,
 			   const struct inet_timewait_sock *tw, int delta)
 {
-	struct tcpobs_twkey k, *e;
+	struct tcpobs_twkey k[TCPOBS_TWK_MAX], *e;
+	u32 hash[TCPOBS_TWK_MAX];
 	unsigned long flags;
 	unsigned int kind;
 
 	for (kind = 0; kind < TCPOBS_TWK_MAX; kind++) {
-		u32 hash;
+		tcpobs_twkey_fill(&k[kind], kind, tw);
+		hash[kind] = tcpobs_twkey_hash(&k[kind]);
+	}
+	/* One lock hold for the three keys: once per minisock, not per packet. */
+	spin_lock_irqsave(&t->lock, flags);
+	for (kind = 0; kind < TCPOBS_TWK_MAX; kind++) {
+		struct hlist_head *b = &t->keys[hash[kind] % TCPOBS_TW_KEY_BUCKETS];
 
-		tcpobs_twkey_fill(&k, kind, tw);
-		hash = tcpobs_twkey_hash(&k);
-		spin_lock_irqsave(&t->lock, flags);
-		e = tcpobs_twkey_find(t, &k, hash);
+		e = tcpobs_twkey_find(t, &k[kind], hash[kind]);
 		if (delta > 0) {
 			if (!e && t->nkeys < max_tw_keys) {
 				e = kmalloc(sizeof(*e), GFP_ATOMIC);
 				if (e) {
-					*e = k;
-					hlist_add_head_rcu(&e->node,
-							   &t->keys[hash % TCPOBS_TW_KEY_BUCKETS]);
+					*e = k[kind];
+					hlist_add_head_rcu(&e->node, b);
 					t->nkeys++;
 				}
 			}
@@ -158,15 +165,13 @@ static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcp
 				e->count++;
 			else
 				this_cpu_inc(pcpu->tw_keys_full);
-		} else if (e) {
-			if (--e->count == 0) {
-				hlist_del_rcu(&e->node);
-				t->nkeys--;
-				kfree_rcu(e, rcu);
-			}
+		} else if (e && --e->count == 0) {
+			hlist_del_rcu(&e->node);
+			t->nkeys--;
+			kfree_rcu(e, rcu);
 		}
-		spin_unlock_irqrestore(&t->lock, flags);
 	}
+	spin_unlock_irqrestore(&t->lock, flags);
 }
 
 struct tcpobs_tw_sched {
@@ -246,45 +251,12 @@ static int tcpobs_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-struct tcpobs_tw_alloc {
-	const struct sock *sk;
-};
-
-static int tcpobs_tw_alloc_entry(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
-{
-	struct tcpobs_tw_alloc *d = (struct tcpobs_tw_alloc *)ri->data;
-
-	d->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
-	return d->sk->sk_protocol == IPPROTO_TCP ? 0 : 1;
-}
-
-static int tcpobs_tw_alloc_return(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
-{
-	struct tcpobs_tw_alloc *d = (struct tcpobs_tw_alloc *)ri->data;
-	struct tcpobs_pcpu __percpu *pcpu;
-
-	if (regs_return_value(regs))
-		return 0;
-	pcpu = tcpobs_pcpu(sock_net(d->sk));
-	if (pcpu)
-		this_cpu_inc(pcpu->tw_overflows);
-	return 0;
-}
-
 static struct kretprobe tcpobs_tw_krps[] = {
 	{
 		.kp.symbol_name = "__inet_twsk_schedule",
 		.entry_handler = tcpobs_tw_sched_entry,
 		.handler = tcpobs_tw_sched_return,
 		.data_size = sizeof(struct tcpobs_tw_sched),
-	},
-	{
-		.kp.symbol_name = "inet_twsk_alloc",
-		.entry_handler = tcpobs_tw_alloc_entry,
-		.handler = tcpobs_tw_alloc_return,
-		.data_size = sizeof(struct tcpobs_tw_alloc),
 	},
 };
 
@@ -335,9 +307,21 @@ unsigned long tcpobs_timewait_missed(void)
 	return missed;
 }
 
-void tcpobs_timewait_net_init(struct tcpobs_tw *t)
+static unsigned long tcpobs_tw_overflow_mib(struct net *net)
 {
-	spin_lock_init(&t->lock);
+	return snmp_fold_field(net->mib.net_statistics,
+			       LINUX_MIB_TCPTIMEWAITOVERFLOW);
+}
+
+void tcpobs_timewait_net_init(struct net *net, struct tcpobs_net *tn)
+{
+	spin_lock_init(&tn->tw.lock);
+	tn->tw_overflow_base = tcpobs_tw_overflow_mib(net);
+}
+
+void tcpobs_timewait_reset(struct net *net, struct tcpobs_net *tn)
+{
+	WRITE_ONCE(tn->tw_overflow_base, tcpobs_tw_overflow_mib(net));
 }
 
 /* After every probe that could reach @t is done (RCU grace period). */
@@ -436,7 +420,7 @@ static const unsigned int tcpobs_tw_age_edges[TCPOBS_TW_AGE_BUCKETS - 1] = {
 };
 
 struct tcpobs_tw_sums {
-	u64 entries, exits, rearms, overflows, full, untracked;
+	u64 entries, exits, rearms, full, untracked;
 	long ages[TCPOBS_TW_AGE_BUCKETS];
 	long tracked;
 };
@@ -456,7 +440,6 @@ static void tcpobs_tw_sum(struct net *net, struct tcpobs_pcpu __percpu *pcpu,
 		s->entries += p->tw_entries;
 		s->exits += p->tw_exits;
 		s->rearms += p->tw_rearms;
-		s->overflows += p->tw_overflows;
 		s->full += p->tw_keys_full;
 		s->untracked += p->tw_exits_untracked;
 	}
@@ -498,7 +481,8 @@ int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e)
 	tcpobs_emit(e, "", "exits", s.exits);
 	tcpobs_emit(e, "", "exits_untracked", s.untracked);
 	tcpobs_emit(e, "", "rearms", s.rearms);
-	tcpobs_emit(e, "", "overflows", s.overflows);
+	tcpobs_emit(e, "", "overflows", tcpobs_tw_overflow_mib(net) -
+		    READ_ONCE(tcpobs_net(net)->tw_overflow_base));
 	tcpobs_emit(e, "", "keys", READ_ONCE(tcpobs_net(net)->tw.nkeys));
 	tcpobs_emit(e, "", "keys_full", s.full);
 	tcpobs_emit(e, "", "kprobe_missed", tcpobs_timewait_missed());
