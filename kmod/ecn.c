@@ -6,11 +6,9 @@
  *
  * Netfilter hooks, registered in each namespace, IPv4 and IPv6:
  *
- *   PRE_ROUTING (first)  every IP packet, by ECN codepoint, weighted by
- *                        max(1, gso_segs) as ip_rcv_core() and
- *                        ip6_rcv_core() count IpExtIn*Pkts / Ip6In*Pkts
- *                        (multicast the host then drops included)
- *   LOCAL_IN (last)      TCP: ECE (x gso_segs) and CWR (x 1, TSO puts it
+ *   LOCAL_IN (last)      TCP: the ECN codepoint, weighted by max(1,
+ *                        gso_segs) as ip_rcv_core() counts IpExtIn*Pkts;
+ *                        ECE (x gso_segs) and CWR (x 1, TSO puts it
  *                        on the first segment only) received, outside
  *                        SYN and SYN-ACK where they negotiate ECN
  *   LOCAL_OUT (last)     TCP: ECE and CWR sent, likewise
@@ -21,6 +19,11 @@
  * (one hash lookup by cookie) when the socket is tracked and the packet
  * carries an ECN mark (ECT, CE, ECE or CWR): a socket's Not-ECT count is
  * its segs_in minus the marked ones, so plain traffic needs no lookup.
+ *
+ * The namespace's codepoints over all IP packets are the kernel's own
+ * IpExtIn*Pkts / Ip6In*Pkts, counted in ip_rcv_core(): tcpobs reports their
+ * increase since it started counting the namespace, which costs nothing
+ * per packet; its own count covers TCP (tcp_in_*, tcp6_in_*).
  *
  * Per service: when a tracked socket is destroyed its counts go to a row
  * of its namespace keyed by service port (the local port of a passive
@@ -111,34 +114,22 @@ static struct tcpobs_sk_ecn *tcpobs_ecn_sk(const struct sk_buff *skb)
 	return tcpobs_sockets_ecn(sk);
 }
 
-static unsigned int tcpobs_ecn_pre(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
-{
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
-
-	if (pcpu)
-		this_cpu_add(pcpu->ecn_in[state->pf == NFPROTO_IPV6]
-					 [tcpobs_ecn_cp(skb, state->pf)],
-			     tcpobs_ecn_weight(skb));
-	return NF_ACCEPT;
-}
-
 static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(state->net);
+	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(((struct tcpobs_net *)priv)->pcpu);
 	bool out = state->hook == NF_INET_LOCAL_OUT;
 	unsigned int cp = 0, w, ece = 0, cwr = 0;
 	struct tcpobs_sk_ecn *x;
 	u8 flags;
 
-	if (!pcpu)
+	if (!pcpu || !tcpobs_ecn_tcp(skb, state->pf, &flags))
 		return NF_ACCEPT;
 	w = tcpobs_ecn_weight(skb);
-	if (!out)
+	if (!out) {
 		cp = tcpobs_ecn_cp(skb, state->pf);
-	if (!tcpobs_ecn_tcp(skb, state->pf, &flags))
-		return NF_ACCEPT;
+		this_cpu_add(pcpu->ecn_in[state->pf == NFPROTO_IPV6][cp], w);
+	}
 	if (!(flags & TCPOBS_TH_SYN)) {
 		ece = flags & TCPOBS_TH_ECE ? w : 0;
 		cwr = flags & TCPOBS_TH_CWR ? 1 : 0;
@@ -173,13 +164,8 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static const struct nf_hook_ops tcpobs_ecn_ops[] = {
-	{
-		.hook = tcpobs_ecn_pre,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_FIRST,
-	},
+/* Copied into each namespace's state, whose address is the hooks' priv. */
+static const struct nf_hook_ops tcpobs_ecn_ops[TCPOBS_ECN_HOOKS] = {
 	{
 		.hook = tcpobs_ecn_hook,
 		.pf = NFPROTO_IPV4,
@@ -191,13 +177,6 @@ static const struct nf_hook_ops tcpobs_ecn_ops[] = {
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_LAST,
-	},
-#if IS_ENABLED(CONFIG_IPV6)
-	{
-		.hook = tcpobs_ecn_pre,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_FIRST,
 	},
 	{
 		.hook = tcpobs_ecn_hook,
@@ -211,20 +190,52 @@ static const struct nf_hook_ops tcpobs_ecn_ops[] = {
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP6_PRI_LAST,
 	},
-#endif
 };
+
+/* The kernel's count of packets received with codepoint @cp. */
+static u64 tcpobs_ecn_mib(struct net *net, bool v6, unsigned int cp)
+{
+	if (v6) {
+#if IS_ENABLED(CONFIG_IPV6)
+		return snmp_fold_field64(net->mib.ipv6_statistics,
+					 IPSTATS_MIB_NOECTPKTS + cp,
+					 offsetof(struct ipstats_mib, syncp));
+#else
+		return 0;
+#endif
+	}
+	return snmp_fold_field64(net->mib.ip_statistics,
+				 IPSTATS_MIB_NOECTPKTS + cp,
+				 offsetof(struct ipstats_mib, syncp));
+}
+
+static void tcpobs_ecn_mib_base(struct net *net, struct tcpobs_net *tn)
+{
+	unsigned int f, cp;
+
+	for (f = 0; f < 2; f++)
+		for (cp = 0; cp < 4; cp++)
+			WRITE_ONCE(tn->ecn_mib_base[f][cp], tcpobs_ecn_mib(net, f, cp));
+}
 
 int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
 {
+	unsigned int i, n = IS_ENABLED(CONFIG_IPV6) ? TCPOBS_ECN_HOOKS : 2;
+
 	spin_lock_init(&tn->ecn_lock);
-	return nf_register_net_hooks(net, tcpobs_ecn_ops,
-				     ARRAY_SIZE(tcpobs_ecn_ops));
+	tcpobs_ecn_mib_base(net, tn);
+	for (i = 0; i < n; i++) {
+		tn->ecn_ops[i] = tcpobs_ecn_ops[i];
+		tn->ecn_ops[i].priv = tn;
+	}
+	tn->ecn_nops = n;
+	return nf_register_net_hooks(net, tn->ecn_ops, n);
 }
 
 /* Detaches the hooks; nf waits for running ones (synchronize_net). */
-void tcpobs_ecn_net_exit(struct net *net)
+void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn)
 {
-	nf_unregister_net_hooks(net, tcpobs_ecn_ops, ARRAY_SIZE(tcpobs_ecn_ops));
+	nf_unregister_net_hooks(net, tn->ecn_ops, tn->ecn_nops);
 }
 
 /* After an RCU grace period: nothing reaches the rows any more. */
@@ -244,7 +255,7 @@ void tcpobs_ecn_net_free(struct tcpobs_net *tn)
 }
 
 /* The closed sockets' rows go; live sockets keep their own counts. */
-void tcpobs_ecn_reset(struct tcpobs_net *tn)
+void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn)
 {
 	struct tcpobs_ecn_port *p;
 	struct hlist_node *tmp;
@@ -264,6 +275,7 @@ void tcpobs_ecn_reset(struct tcpobs_net *tn)
 	spin_unlock_irqrestore(&tn->ecn_lock, flags);
 	hlist_for_each_entry_safe(p, tmp, &dead, node)
 		kfree(p);
+	tcpobs_ecn_mib_base(net, tn);
 }
 
 static void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
@@ -424,6 +436,11 @@ int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e)
 	for (f = 0; f < 2; f++)
 		for (i = 0; i < 4; i++)
 			tcpobs_emit(e, f ? "ip6_in_" : "ip_in_",
+				    tcpobs_ecn_cp_names[i], tcpobs_ecn_mib(net, f, i) -
+				    READ_ONCE(tcpobs_net(net)->ecn_mib_base[f][i]));
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 4; i++)
+			tcpobs_emit(e, f ? "tcp6_in_" : "tcp_in_",
 				    tcpobs_ecn_cp_names[i], in[f][i]);
 	tcpobs_emit(e, "", "tcp_ece_in", ece_in);
 	tcpobs_emit(e, "", "tcp_ece_out", ece_out);

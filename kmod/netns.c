@@ -61,7 +61,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 	return 0;
 
 err_ecn:
-	tcpobs_ecn_net_exit(net);
+	tcpobs_ecn_net_exit(net, tn);
 err_sockets:
 	tcpobs_sockets_net_exit(tn);
 err_free:
@@ -73,7 +73,7 @@ static void __net_exit tcpobs_net_exit(struct net *net)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
 
-	tcpobs_ecn_net_exit(net);
+	tcpobs_ecn_net_exit(net, tn);
 	tcpobs_proc_net_exit(net, tn);
 	tn->dead_pcpu = tn->pcpu;
 	WRITE_ONCE(tn->pcpu, NULL);
@@ -143,5 +143,5 @@ void tcpobs_netns_reset(struct net *net)
 		WRITE_ONCE(tn->mib_base[i], mib[i]);
 	tcpobs_listeners_reset(net);
 	tcpobs_timewait_reset(net, tn);
-	tcpobs_ecn_reset(tn);
+	tcpobs_ecn_reset(net, tn);
 }

@@ -26,6 +26,7 @@
 #include <linux/types.h>
 #include <linux/in6.h>
 #include <linux/netlink.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
@@ -71,7 +72,7 @@ struct tcpobs_pcpu {
 	s64 sockets;
 	u64 sockets_table_full;
 	u64 lifetimes[TCP_MAX_STATES][TCPOBS_LT_BUCKETS];
-	/* ECN (ecn.c): IP codepoints received, [0] IPv4, [1] IPv6. */
+	/* ECN (ecn.c): TCP packets received by codepoint, [0] IPv4, [1] IPv6. */
 	u64 ecn_in[2][4];
 	u64 ece_in;
 	u64 ece_out;
@@ -118,6 +119,8 @@ enum tcpobs_twkey_kind {
 #define TCPOBS_TW_AGE_BUCKETS 8
 #define TCPOBS_TW_KEY_BUCKETS 256
 
+#define TCPOBS_ECN_HOOKS 4
+
 /* A namespace's TIME_WAIT aggregates (timewait.c). */
 struct tcpobs_tw {
 	/* Protects keys and nkeys; readers walk keys under RCU. */
@@ -145,6 +148,10 @@ struct tcpobs_net {
 	struct tcpobs_tw tw;
 	/* The lifecycle table's entries of this namespace (sockets.c). */
 	struct rhashtable sockets;
+	/* ECN (ecn.c): the hooks (priv = this), IpExtIn*Pkts then. */
+	struct nf_hook_ops ecn_ops[TCPOBS_ECN_HOOKS];
+	unsigned int ecn_nops;
+	u64 ecn_mib_base[2][4];
 	/* ECN rows of closed sockets by service port (ecn.c). */
 	spinlock_t ecn_lock;
 	unsigned int ecn_nports;
@@ -356,9 +363,9 @@ int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
 
 /* ecn.c */
 int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_net_exit(struct net *net);
+void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn);
 void tcpobs_ecn_net_free(struct tcpobs_net *tn);
-void tcpobs_ecn_reset(struct tcpobs_net *tn);
+void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn);
 void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
 		       const struct tcpobs_sk_ecn *x, u32 delivered_ce);
 /* The rows being assembled for a read: open addressing by key. */

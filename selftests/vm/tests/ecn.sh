@@ -63,6 +63,10 @@ ce_run() {
 	nstat_snap "$b" "/tmp/$b.1"
 	check_eq "$what: both transfers complete" "$(tr '\n' ' ' < "/tmp/$b.sink")" "2000000 2000000 "
 	check "$what: CE received > 0" test "$(ecn_stat "$b" "${fam}_in_ce")" -gt 0
+	local tfam=tcp; [ "$fam" = ip6 ] && tfam=tcp6
+	check_eq "$what: tcpobs's own count of CE TCP packets equals the kernel's CE delta" \
+		"$(ecn_delta "$b" "/tmp/$b.0.ecn" "${tfam}_in_ce")" \
+		"$(nstat_delta "/tmp/$b.0" "/tmp/$b.1" "$([ "$fam" = ip6 ] && echo Ip6InCEPkts || echo IpExtInCEPkts)")"
 	check_codepoints "$b" "/tmp/$b.0" "/tmp/$b.1" "$what, receiver" "$fam"
 	check_codepoints "$a" "/tmp/$a.0" "/tmp/$a.1" "$what, sender" "$fam"
 	check_eq "$what: ECE sent by the receiver equals ECE received by the sender" \
@@ -101,6 +105,9 @@ nstat_snap nb /tmp/nb.1
 check_eq "no ECN: nothing negotiated" "$(ecn_stat na negotiated) $(ecn_stat nb negotiated)" "0 0"
 check_eq "no ECN: 2 connections not negotiated, each end" "$(ecn_stat na not_negotiated) $(ecn_stat nb not_negotiated)" "2 2"
 check_eq "no ECN: no CE" "$(ecn_stat nb ip_in_ce)" 0
+check_eq "no ECN: no TCP packet with ECT or CE" \
+	"$(ecn_stat nb tcp_in_ce)$(ecn_stat nb tcp_in_ect0)$(ecn_stat nb tcp_in_ect1)" "000"
+check "no ECN: TCP Not-ECT packets counted ($(ecn_stat nb tcp_in_noect))" test "$(ecn_stat nb tcp_in_noect)" -gt 0
 check "no ECN: Not-ECT packets > 0" test "$(ecn_stat nb ip_in_noect)" -gt 0
 check_codepoints nb /tmp/nb.0 /tmp/nb.1 "no ECN" ip
 check_eq "no ECN: no ECE or CWR either way" \
