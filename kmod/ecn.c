@@ -105,19 +105,21 @@ static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags)
 #define TCPOBS_TH_ECE 0x40
 #define TCPOBS_TH_CWR 0x80
 
-static struct tcpobs_sk_ecn *tcpobs_ecn_sk(const struct sk_buff *skb)
+static struct tcpobs_sk_ecn *tcpobs_ecn_sk(struct tcpobs_net *tn,
+					   const struct sk_buff *skb)
 {
 	struct sock *sk = skb->sk;
 
 	if (!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
 		return NULL;
-	return tcpobs_sockets_ecn(sk);
+	return tcpobs_sockets_ecn(tn, sk);
 }
 
 static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(((struct tcpobs_net *)priv)->pcpu);
+	struct tcpobs_net *tn = priv;
+	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(tn->pcpu);
 	bool out = state->hook == NF_INET_LOCAL_OUT;
 	unsigned int cp = 0, w, ece = 0, cwr = 0;
 	struct tcpobs_sk_ecn *x;
@@ -149,7 +151,7 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	rcu_read_lock();
-	x = tcpobs_ecn_sk(skb);
+	x = tcpobs_ecn_sk(tn, skb);
 	if (x) {
 		if (out) {
 			atomic_add(ece, &x->ece_out);

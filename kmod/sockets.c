@@ -88,15 +88,15 @@ struct tcpobs_handshake {
 
 static DEFINE_PER_CPU(struct tcpobs_handshake, tcpobs_handshake);
 
-/* Under rcu_read_lock(). */
-static struct tcpobs_sockent *tcpobs_sk_find(const struct sock *sk)
+/* Under rcu_read_lock(); @tn is @sk's namespace's state. */
+static struct tcpobs_sockent *tcpobs_sk_find(struct tcpobs_net *tn,
+					     const struct sock *sk)
 {
 	u64 cookie = atomic64_read(&sk->sk_cookie);
 
 	if (!cookie)
 		return NULL;
-	return rhashtable_lookup(&tcpobs_net(sock_net(sk))->sockets, &cookie,
-				 tcpobs_sk_params);
+	return rhashtable_lookup(&tn->sockets, &cookie, tcpobs_sk_params);
 }
 
 static void tcpobs_sk_tuple(struct tcpobs_sockent *e, const struct sock *sk)
@@ -131,7 +131,8 @@ void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
 		this_cpu_inc(pcpu->lifetimes[state][tcpobs_lt_bucket(ns / NSEC_PER_USEC)]);
 }
 
-static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
+static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_net *tn,
+			     struct tcpobs_pcpu __percpu *pcpu,
 			     int state, u64 created, u64 now, u8 flags)
 {
 	struct tcpobs_sockent *e;
@@ -150,13 +151,13 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
 	e->state = state;
 	e->flags = flags;
 	tcpobs_sk_tuple(e, sk);
-	if (rhashtable_lookup_insert_fast(&tcpobs_net(sock_net(sk))->sockets,
-					  &e->node, tcpobs_sk_params)) {
+	if (rhashtable_lookup_insert_fast(&tn->sockets, &e->node,
+					  tcpobs_sk_params)) {
 		kmem_cache_free(tcpobs_sk_cache, e);
 		goto full;
 	}
 	this_cpu_inc(pcpu->sockets);
-	atomic_inc(&tcpobs_net(sock_net(sk))->sockets_gen);
+	atomic_inc(&tn->sockets_gen);
 	return;
 full:
 	atomic_dec(&tcpobs_nsockets);
@@ -185,7 +186,7 @@ static u8 tcpobs_sk_ecn_flag(const struct sock *sk)
 }
 
 /* A passive child reached ESTABLISHED: track it from its handshake. */
-static void tcpobs_sk_insert_child(struct sock *sk,
+static void tcpobs_sk_insert_child(struct sock *sk, struct tcpobs_net *tn,
 				   struct tcpobs_pcpu __percpu *pcpu, u64 now)
 {
 	struct tcpobs_handshake *h = this_cpu_ptr(&tcpobs_handshake);
@@ -198,12 +199,13 @@ static void tcpobs_sk_insert_child(struct sock *sk,
 		}
 		h->child = NULL;
 	}
-	tcpobs_sk_insert(sk, pcpu, TCP_ESTABLISHED, created, now,
+	tcpobs_sk_insert(sk, tn, pcpu, TCP_ESTABLISHED, created, now,
 			 TCPOBS_SKF_PASSIVE | tcpobs_sk_ecn_flag(sk));
 }
 
 /* From the state tracepoint: @sk went from @oldstate to @newstate. */
-void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
+void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_net *tn,
+			       struct tcpobs_pcpu __percpu *pcpu,
 			       int oldstate, int newstate)
 {
 	struct tcpobs_sockent *e;
@@ -222,7 +224,7 @@ void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_pcpu __percpu *pcp
 	}
 
 	rcu_read_lock();
-	e = tcpobs_sk_find(sk);
+	e = tcpobs_sk_find(tn, sk);
 	if (e) {
 		tcpobs_lifetime_add(pcpu, e->state, now - READ_ONCE(e->since));
 		/* On the way to CLOSE the port is already released. */
@@ -234,17 +236,18 @@ void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_pcpu __percpu *pcp
 		WRITE_ONCE(e->state, newstate);
 		e->transitions++;
 	} else if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
-		tcpobs_sk_insert(sk, pcpu, newstate, now, now, 0);
+		tcpobs_sk_insert(sk, tn, pcpu, newstate, now, now, 0);
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
-		tcpobs_sk_insert_child(sk, pcpu, now);
+		tcpobs_sk_insert_child(sk, tn, pcpu, now);
 	}
 	rcu_read_unlock();
 }
 
 /* ecn.c: the entry of a full TCP socket, if tracked (under RCU). */
-struct tcpobs_sk_ecn *tcpobs_sockets_ecn(const struct sock *sk)
+struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
+					 const struct sock *sk)
 {
-	struct tcpobs_sockent *e = tcpobs_sk_find(sk);
+	struct tcpobs_sockent *e = tcpobs_sk_find(tn, sk);
 
 	return e ? &e->ecn : NULL;
 }
@@ -298,8 +301,8 @@ static u32 tcpobs_sk_live(struct tcpobs_sockent *e, struct tcpobs_sockent *tuple
 
 static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 {
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
 	struct tcpobs_net *tn = tcpobs_net(sock_net(sk));
+	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(tn->pcpu);
 	struct tcpobs_sockent *e;
 	u32 dce;
 
@@ -309,7 +312,7 @@ static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 	this_cpu_add(pcpu->delivered_ce, dce);
 
 	rcu_read_lock();
-	e = tcpobs_sk_find(sk);
+	e = tcpobs_sk_find(tn, sk);
 	if (e && !rhashtable_remove_fast(&tn->sockets, &e->node,
 					 tcpobs_sk_params)) {
 		tcpobs_sk_set_noect(e, tcp_sk(sk)->segs_in);

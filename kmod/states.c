@@ -46,6 +46,7 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 				   const int oldstate, const int newstate)
 {
 	struct tcpobs_pcpu __percpu *pcpu;
+	struct tcpobs_net *tn;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
@@ -61,12 +62,15 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 	else if (oldstate == TCP_LISTEN)
 		tcpobs_listener_del(sk);
 
-	pcpu = tcpobs_pcpu(sock_net(sk));
+	/* One lookup of the namespace's state for all that follows. */
+	tn = tcpobs_net(sock_net(sk));
+	pcpu = READ_ONCE(tn->pcpu);
 	if (!pcpu)
 		return;
 	this_cpu_inc(pcpu->transitions[oldstate][newstate]);
-	tcpobs_sockets_transition((struct sock *)sk, pcpu, oldstate, newstate);
-	if (tcpobs_events_want(sock_net(sk), TCPOBS_EVENT_STATES))
+	tcpobs_sockets_transition((struct sock *)sk, tn, pcpu, oldstate, newstate);
+	if ((READ_ONCE(tn->events_mask) & TCPOBS_EVENT_STATES) &&
+	    tcpobs_events_want(sock_net(sk), TCPOBS_EVENT_STATES))
 		tcpobs_sockets_state_event(sk, oldstate, newstate);
 }
 

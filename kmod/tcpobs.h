@@ -346,13 +346,15 @@ void tcpobs_sockets_dump_done(struct netlink_callback *cb);
 void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 				int newstate);
 void tcpobs_sockets_net_exit(struct tcpobs_net *tn);
-struct tcpobs_sk_ecn *tcpobs_sockets_ecn(const struct sock *sk);
+struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
+					 const struct sock *sk);
 void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 			     void (*fn)(void *arg, u16 port, bool passive,
 					bool ecn, const struct tcpobs_sk_ecn *x,
 					u32 delivered_ce),
 			     void *arg);
-void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_pcpu __percpu *pcpu,
+void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_net *tn,
+			       struct tcpobs_pcpu __percpu *pcpu,
 			       int oldstate, int newstate);
 void tcpobs_sockets_handshake(const struct sock *child, u64 start);
 void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,

@@ -74,14 +74,16 @@ static struct tcpobs_tw *tcpobs_tw_of(const struct inet_timewait_sock *tw,
 				      struct tcpobs_pcpu __percpu **pcpu)
 {
 	struct net *net = twsk_net(tw);
+	struct tcpobs_net *tn;
 
 	/* TCP's minisocks belong to the namespace's TCP death row. */
 	if (tw->tw_dr != &net->ipv4.tcp_death_row)
 		return NULL;
-	*pcpu = tcpobs_pcpu(net);
+	tn = tcpobs_net(net);
+	*pcpu = READ_ONCE(tn->pcpu);
 	if (!*pcpu)
 		return NULL;
-	return &tcpobs_net(net)->tw;
+	return &tn->tw;
 }
 
 static unsigned int tcpobs_tw_slot(unsigned long expires)
