@@ -30,10 +30,13 @@ KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild)
 KMOD_UAPI := $(wildcard $(TOP)/kmod/uapi/*.h)
 PROGS := $(patsubst selftests/progs/%.c,selftests/progs/bin/%,$(wildcard selftests/progs/*.c))
 
-.PHONY: all modules clean kernels vm-prereq check check-unit check-vm demo bench \
+.PHONY: all modules clean kernels vm-prereq check check-unit check-vm check-debug demo bench \
 	checkpatch sparse progs tools FORCE
 
 all: modules
+
+$(CACHE)/kernels/debug/build:
+	$(TOP)/scripts/debug-kernel
 
 $(CACHE)/kernels/%/build:
 	$(TOP)/scripts/fetch-kernels $*
@@ -75,6 +78,13 @@ check-unit: tools
 
 check-vm: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs tools
 	$(TOP)/selftests/run-all $(KERNELS)
+
+# The whole VM suite on the debug kernel (KASAN, lockdep, PROVE_RCU,
+# DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_LIST), built on first use.
+check-debug: progs tools
+	$(TOP)/scripts/debug-kernel
+	$(MAKE) -s .build/debug/kmod/tcpobs.ko
+	$(TOP)/selftests/run-all --no-static debug
 
 demo:
 	$(TOP)/scripts/demo

@@ -111,7 +111,9 @@ for ck in 1 0; do
 	in_ns sq$ck sysctl -qw net.ipv4.tcp_syncookies=$ck
 	nstat_snap sq$ck /tmp/sq$ck.before
 	listener_start sq$ck -b 2 -d 30 -p 8080
-	in_ns sq$ck tcpgen connect -n 8 -w 2 -s 127.0.0.1 8080 &
+	# The clients wait 4 s before sending: time enough for the checks
+	# below even on the slow debug kernel.
+	in_ns sq$ck tcpgen connect -n 8 -w 4 -s 127.0.0.1 8080 &
 	sleep 1
 	check_settled "cookies=$ck: syn_q equals ss SYN-RECV count" "listener_col sq$ck 8080 syn_q" "ss_synrecv sq$ck 8080"
 	check_eq "cookies=$ck: SYN queue full (syn_q = backlog + 1)" "$(listener_col sq$ck 8080 syn_q)" 3
@@ -123,7 +125,7 @@ for ck in 1 0; do
 		check "cookies=0: reqq_full_drops > 0" test "$(listener_col sq0 8080 reqq_full_drops)" -gt 0
 		check_eq "cookies=0: no cookies sent" "$(listener_col sq0 8080 syncookies_sent)" 0
 	fi
-	sleep 2
+	sleep 4
 	[ $ck = 1 ] && check "cookies=1: syncookies_recv > 0 once clients send" \
 		test "$(listener_col sq1 8080 syncookies_recv)" -gt 0
 	check_all_columns sq$ck /tmp/sq$ck.before "cookies=$ck"
