@@ -354,48 +354,41 @@ void tcpobs_listeners_reset(struct net *net)
 	rcu_read_unlock();
 }
 
-static void tcpobs_print_local(struct seq_file *seq, const struct sock *sk)
+static void tcpobs_print_local(struct seq_file *seq,
+			       const struct tcpobs_listener_snap *l)
 {
-	if (sk->sk_family == AF_INET6)
-		seq_printf(seq, "[%pI6c]:%u", &sk->sk_v6_rcv_saddr, sk->sk_num);
+	if (l->family == AF_INET6)
+		seq_printf(seq, "[%pI6c]:%u", &l->addr, l->port);
 	else
-		seq_printf(seq, "%pI4:%u", &sk->sk_rcv_saddr, sk->sk_num);
+		seq_printf(seq, "%pI4:%u", &l->addr.s6_addr32[0], l->port);
+}
+
+static int tcpobs_listeners_show_one(void *arg,
+				     const struct tcpobs_listener_snap *l)
+{
+	struct seq_file *seq = arg;
+	unsigned int d;
+
+	tcpobs_print_local(seq, l);
+	seq_printf(seq, " %u %u %u %u %u", l->backlog, l->accept_q,
+		   l->accept_q_max, l->syn_q, l->syn_q_max);
+	for (d = 0; d < TCPOBS_DROP_MAX; d++)
+		seq_printf(seq, " %llu", l->count[d]);
+	seq_printf(seq, " %llx\n", l->cookie);
+	return 0;
 }
 
 int tcpobs_listeners_show(struct seq_file *seq, void *v)
 {
-	struct net *net = seq_file_single_net(seq);
-	struct tcpobs_listener *l;
-	unsigned int i, d;
+	unsigned long pos[2] = {};
+	unsigned int d;
 
 	seq_puts(seq, "local backlog accept_q accept_q_max syn_q syn_q_max");
 	for (d = 0; d < TCPOBS_DROP_MAX; d++)
 		seq_printf(seq, " %s", tcpobs_drop_names[d]);
 	seq_puts(seq, " cookie\n");
-
-	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
-		hlist_for_each_entry_rcu(l, &tcpobs_lhash[i], node) {
-			const struct sock *sk;
-
-			if (!net_eq(l->net, net))
-				continue;
-			sk = tcpobs_listener_sk(l);
-			if (!sk)
-				continue;
-			tcpobs_print_local(seq, sk);
-			seq_printf(seq, " %u %u %u %u %u",
-				   READ_ONCE(sk->sk_max_ack_backlog),
-				   READ_ONCE(sk->sk_ack_backlog),
-				   READ_ONCE(l->accept_q_max),
-				   tcpobs_syn_q(sk), READ_ONCE(l->syn_q_max));
-			for (d = 0; d < TCPOBS_DROP_MAX; d++)
-				seq_printf(seq, " %lld", atomic64_read(&l->count[d]));
-			seq_printf(seq, " %llx\n", l->cookie);
-		}
-	}
-	rcu_read_unlock();
-	return 0;
+	return tcpobs_listeners_walk_net(seq_file_single_net(seq), pos,
+					 tcpobs_listeners_show_one, seq);
 }
 
 static void tcpobs_print_time(struct seq_file *seq, u64 ns)
@@ -404,44 +397,44 @@ static void tcpobs_print_time(struct seq_file *seq, u64 ns)
 		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
 }
 
+struct tcpobs_events_show {
+	struct seq_file *seq;
+	u64 now;
+};
+
+static int tcpobs_listener_events_show_one(void *arg,
+					   const struct tcpobs_listener_snap *l)
+{
+	struct tcpobs_events_show *es = arg;
+	unsigned int d;
+
+	for (d = 0; d < TCPOBS_DROP_MAX; d++) {
+		if (!l->first[d])
+			continue;
+		tcpobs_print_local(es->seq, l);
+		seq_printf(es->seq, " %llx %s %llu", l->cookie,
+			   tcpobs_drop_names[d], l->count[d]);
+		tcpobs_print_time(es->seq, l->first[d]);
+		tcpobs_print_time(es->seq, l->last[d]);
+		tcpobs_print_time(es->seq, es->now > l->last[d] ?
+				  es->now - l->last[d] : 0);
+		seq_putc(es->seq, '\n');
+	}
+	return 0;
+}
+
 /* One row per listener and cause that happened: count, first, last, age. */
 int tcpobs_listener_events_show(struct seq_file *seq, void *v)
 {
-	struct net *net = seq_file_single_net(seq);
-	u64 now = ktime_get_boottime_ns();
-	struct tcpobs_listener *l;
-	unsigned int i, d;
+	struct tcpobs_events_show es = {
+		.seq = seq,
+		.now = ktime_get_boottime_ns(),
+	};
+	unsigned long pos[2] = {};
 
 	seq_puts(seq, "local cookie cause count first last last_ago\n");
-	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
-		hlist_for_each_entry_rcu(l, &tcpobs_lhash[i], node) {
-			const struct sock *sk;
-
-			if (!net_eq(l->net, net))
-				continue;
-			sk = tcpobs_listener_sk(l);
-			if (!sk)
-				continue;
-			for (d = 0; d < TCPOBS_DROP_MAX; d++) {
-				u64 first = READ_ONCE(l->first[d]);
-				u64 last = READ_ONCE(l->last[d]);
-
-				if (!first)
-					continue;
-				tcpobs_print_local(seq, sk);
-				seq_printf(seq, " %llx %s %lld", l->cookie,
-					   tcpobs_drop_names[d],
-					   atomic64_read(&l->count[d]));
-				tcpobs_print_time(seq, first);
-				tcpobs_print_time(seq, last);
-				tcpobs_print_time(seq, now > last ? now - last : 0);
-				seq_putc(seq, '\n');
-			}
-		}
-	}
-	rcu_read_unlock();
-	return 0;
+	return tcpobs_listeners_walk_net(seq_file_single_net(seq), pos,
+					 tcpobs_listener_events_show_one, &es);
 }
 
 /*
