@@ -238,6 +238,11 @@ unsigned int tcpobs_listeners_count(const struct net *net)
 	return n;
 }
 
+unsigned int tcpobs_listeners_count_all(void)
+{
+	return READ_ONCE(tcpobs_nlisteners);
+}
+
 unsigned long tcpobs_listeners_table_full(void)
 {
 	return atomic_long_read(&tcpobs_table_full);

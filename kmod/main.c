@@ -48,6 +48,7 @@ static int __init tcpobs_init(void)
 	if (err)
 		goto err_listen_drops;
 
+	tcpobs_debugfs_init();
 	pr_info("tcpobs: loaded, version %s\n", TCPOBS_VERSION);
 	return 0;
 
@@ -73,6 +74,7 @@ err_netns:
 
 static void __exit tcpobs_exit(void)
 {
+	tcpobs_debugfs_exit();
 	tcpobs_timewait_exit();
 	tcpobs_listen_drops_exit();
 	tcpobs_states_exit();

@@ -16,6 +16,8 @@
 #include "tcpobs.h"
 
 static unsigned int tcpobs_net_id __read_mostly;
+/* Namespaces with tcpobs state, for debugfs.c's leak checks. */
+static atomic_t tcpobs_nnets = ATOMIC_INIT(0);
 
 struct tcpobs_net *tcpobs_net(const struct net *net)
 {
@@ -58,6 +60,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 		goto err_ecn;
 
 	WRITE_ONCE(tn->pcpu, pcpu);
+	atomic_inc(&tcpobs_nnets);
 	return 0;
 
 err_ecn:
@@ -93,6 +96,7 @@ static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
 		tcpobs_ecn_net_free(tn);
 		free_percpu(tn->dead_pcpu);
 		tn->dead_pcpu = NULL;
+		atomic_dec(&tcpobs_nnets);
 	}
 }
 
@@ -103,6 +107,11 @@ static struct pernet_operations tcpobs_net_ops = {
 	.id = &tcpobs_net_id,
 	.size = sizeof(struct tcpobs_net),
 };
+
+int tcpobs_netns_count(void)
+{
+	return atomic_read(&tcpobs_nnets);
+}
 
 int tcpobs_netns_init(void)
 {

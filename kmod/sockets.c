@@ -332,6 +332,11 @@ static struct tcpobs_tracepoint tcpobs_sockets_tps[] = {
 	{ .name = "tcp_destroy_sock", .probe = tcpobs_probe_destroy_sock },
 };
 
+int tcpobs_sockets_count(void)
+{
+	return atomic_read(&tcpobs_nsockets);
+}
+
 int tcpobs_sockets_init(void)
 {
 	int err;

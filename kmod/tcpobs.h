@@ -193,6 +193,7 @@ int tcpobs_emit_seq(struct seq_file *seq,
 
 /* netns.c */
 int tcpobs_netns_init(void);
+int tcpobs_netns_count(void);
 void tcpobs_netns_exit(void);
 struct tcpobs_net *tcpobs_net(const struct net *net);
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net);
@@ -295,6 +296,7 @@ void tcpobs_listener_account(const struct sock *sk,
 			     const unsigned long delta[TCPOBS_DROP_MAX]);
 unsigned int tcpobs_listeners_count(const struct net *net);
 unsigned long tcpobs_listeners_table_full(void);
+unsigned int tcpobs_listeners_count_all(void);
 int tcpobs_listeners_show(struct seq_file *seq, void *v);
 int tcpobs_listener_events_show(struct seq_file *seq, void *v);
 
@@ -336,6 +338,7 @@ int tcpobs_timewait_show(struct seq_file *seq, void *v);
 
 /* sockets.c */
 int tcpobs_sockets_init(void);
+int tcpobs_sockets_count(void);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
 int tcpobs_sockets_net_init(struct tcpobs_net *tn);
@@ -390,5 +393,9 @@ int tcpobs_states_init(void);
 void tcpobs_states_exit(void);
 int tcpobs_states_show(struct seq_file *seq, void *v);
 const char *tcpobs_state_name(unsigned int state);
+
+/* debugfs.c */
+void tcpobs_debugfs_init(void);
+void tcpobs_debugfs_exit(void);
 
 #endif /* _TCPOBS_H */
