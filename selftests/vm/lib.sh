@@ -294,3 +294,17 @@ ecn_row() {
 		$1 == "side" { for (i = 1; i <= NF; i++) col[$i] = i; on = 1; next }
 		on && $1 == s && $2 == p { v = $col[c] } END { print v }'
 }
+
+# --- leak checks ---------------------------------------------------------------
+
+# debugfs_mount: /sys/kernel/debug mounted (once); fails without debugfs.
+debugfs_mount() {
+	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+}
+
+# tcpobs_objects NAME: a line of /sys/kernel/debug/tcpobs/objects (what
+# tcpobs holds now, over every namespace).
+tcpobs_objects() {
+	debugfs_mount && awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/debug/tcpobs/objects
+}
