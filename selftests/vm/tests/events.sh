@@ -1,0 +1,49 @@
+#!/bin/bash
+# The event stream under a flood: every state transition of a fast
+# connection churn is an event. Proves: events delivered to the reader
+# plus the events tcpobs counted lost equal the events generated (the
+# namespace's sequence number), each delivered once, and a reader that
+# keeps up with a big buffer gets them all in order of sequence.
+source "$(dirname "$0")/../lib.sh"
+trap 'bg_cleanup; netns_cleanup' EXIT
+
+grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
+
+# flood NAME RCVBUF SECONDS: churn while `tcpobs watch states` reads.
+flood() {
+	local name=$1 rcvbuf=$2 secs=$3 ns=ev_$1 wpid c1 c2 n0 n1 i seq sent lost got uniq
+	netns_new "$ns"
+	in_ns "$ns" tcpobs --rcvbuf "$rcvbuf" watch states > "/tmp/ev.$name" 2>&1 &
+	wpid=$!
+	sleep 0.5
+	in_ns "$ns" tcpgen churn -t "$secs" -p 7401 >/dev/null &
+	c1=$!
+	in_ns "$ns" tcpgen churn -t "$secs" -p 7402 >/dev/null &
+	c2=$!
+	wait "$c1" "$c2"
+	# Until the reader has read everything that was sent.
+	for i in $(seq 50); do
+		n0=$(grep -c '^seq ' "/tmp/ev.$name")
+		sleep 0.3
+		n1=$(grep -c '^seq ' "/tmp/ev.$name")
+		[ "$n0" = "$n1" ] && [ "$n1" -ge "$(tcpobs_stat "$ns" events_sent)" ] && break
+	done
+	kill "$wpid"
+	wait "$wpid"
+	seq=$(tcpobs_stat "$ns" events_seq)
+	sent=$(tcpobs_stat "$ns" events_sent)
+	lost=$(tcpobs_stat "$ns" events_lost)
+	got=$(grep -c '^seq ' "/tmp/ev.$name")
+	uniq=$(awk '$1 == "seq" { print $2 }' "/tmp/ev.$name" | sort -u | wc -l)
+	diag "$name: generated $seq, delivered $got, lost $lost (rcvbuf $rcvbuf, ${secs}s of churn)"
+	check "$name: a flood of events ($seq)" test "$seq" -gt 1000
+	check_eq "$name: delivered + lost = generated" "$((got + lost))" "$seq"
+	check_eq "$name: delivered = sent" "$got" "$sent"
+	check_eq "$name: each event delivered once" "$uniq" "$got"
+	check_eq "$name: state events equal the transitions counted" \
+		"$seq" "$(tcpobs_states "$ns" | awk '{ s += $3 } END { print s }')"
+}
+
+flood small 4096 2
+check "small: the small buffer lost events" test "$(tcpobs_stat ev_small events_lost)" -gt 0
+flood big 33554432 2

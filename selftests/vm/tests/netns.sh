@@ -1,0 +1,86 @@
+#!/bin/bash
+# Network namespaces created and destroyed in a loop while tcpobs is
+# loaded, each with an overflowing listener, TIME-WAIT sockets, live
+# traffic and procfs readers when it goes. Proves: every namespace's
+# figures are its own (equal to its kernel counters), the namespaces are
+# really freed, tcpobs's state and per-socket entries go with them
+# (/sys/kernel/debug/tcpobs/objects), and a new namespace starts from zero
+# (no stale state).
+# KASAN/lockdep on the debug kernel watch the teardown races.
+source "$(dirname "$0")/../lib.sh"
+trap 'bg_cleanup; netns_cleanup' EXIT
+
+NS_CYCLES=${NS_CYCLES:-30}
+grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
+
+# objects_settle NAME N: tcpobs's NAME count (debugfs objects) comes back
+# to N or below within 30 s (namespaces are freed by a worker, entries
+# after RCU; sockets of earlier tests may still be closing).
+objects_settle() {
+	local i
+	for i in $(seq 150); do
+		[ "$(tcpobs_objects "$1")" -le "$2" ] && return 0
+		sleep 0.2
+	done
+	echo "$1: $(tcpobs_objects "$1"), want $2"
+	return 1
+}
+
+base_nets=$(tcpobs_objects namespaces)
+base_sk=$(tcpobs_objects sockets)
+base_l=$(tcpobs_objects listeners)
+base_tw=$(tcpobs_objects tw_keys)
+base_ecn=$(tcpobs_objects ecn_ports)
+check "debugfs: tcpobs state for every namespace ($base_nets)" \
+	test "$base_nets" = "$(tcpobs_objects kernel_namespaces)"
+
+tw_ok=0 lo_ok=0 live=0
+t0=$EPOCHREALTIME
+for i in $(seq "$NS_CYCLES"); do
+	ns=nsc$i
+	ip netns add "$ns" && ip -n "$ns" link set lo up
+	listener_start "$ns" -b 1 -p 80
+	lpid=$LISTENER_PID
+	before=$(mktemp)
+	nstat_snap "$ns" "$before"
+	in_ns "$ns" tcpgen connect -n 6 -w 1 127.0.0.1 80 >/dev/null &
+	cpid=$!
+	in_ns "$ns" tcpgen pairs -n 20 -p 81 >/dev/null
+	[ "$(tw_stat "$ns" tw)" = "$(sockstat_tw "$ns")" ] && tw_ok=$((tw_ok + 1))
+	in_ns "$ns" tcpgen churn -t 2 -p 82 >/dev/null &
+	tpid=$!
+	wait "$cpid"
+	[ "$(listener_col "$ns" 80 listen_overflows)" = "$(kernel_delta "$ns" "$before" TcpExtListenOverflows)" ] &&
+		lo_ok=$((lo_ok + 1))
+	# Readers holding every file of the namespace open across its end.
+	for f in /proc/net/tcpobs/*; do
+		in_ns "$ns" bash -c "exec 3<$f; sleep 0.3; cat <&3; cat $f" >/dev/null 2>&1 &
+	done
+	[ "$(tcpobs_stat "$ns" sockets)" -gt 0 ] && live=$((live + 1))
+	# Gone while the churn still runs: the namespace dies when it ends.
+	ip netns del "$ns"
+	kill "$lpid" 2>/dev/null
+	rm -f "$before"
+done
+wait
+t1=$EPOCHREALTIME
+diag "$NS_CYCLES namespaces in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+check_eq "TIME-WAIT count equal to sockstat tw in every namespace" "$tw_ok" "$NS_CYCLES"
+check_eq "listen_overflows equal to the kernel's in every namespace" "$lo_ok" "$NS_CYCLES"
+check_eq "live sockets tracked in every namespace when it was deleted" "$live" "$NS_CYCLES"
+
+check "every namespace's tcpobs state freed (back to $base_nets)" objects_settle namespaces "$base_nets"
+check_eq "no tcpobs state without a namespace" "$(tcpobs_objects namespaces)" "$(tcpobs_objects kernel_namespaces)"
+check "their tracked sockets freed (back to $base_sk)" objects_settle sockets "$base_sk"
+check "their listeners left the ledger (back to $base_l)" objects_settle listeners "$base_l"
+check "their TIME_WAIT keys freed (back to $base_tw)" objects_settle tw_keys "$base_tw"
+check "their ECN rows freed (back to $base_ecn)" objects_settle ecn_ports "$base_ecn"
+
+# A new namespace starts from zero.
+netns_new nsc_fresh
+nonzero=$(in_ns nsc_fresh cat /proc/net/tcpobs/stats | awk 'NR > 1 && $2 != 0 && $1 !~ /table_full|kprobe_missed/')
+check_eq "a new namespace's stats are all zero" "$nonzero" ""
+check_eq "a new namespace has no transitions" "$(tcpobs_states nsc_fresh)" ""
+check_eq "a new namespace has no listeners" "$(in_ns nsc_fresh cat /proc/net/tcpobs/listeners | tail -n +2)" ""
+check_eq "a new namespace has no TIME-WAIT" "$(tw_stat nsc_fresh tw)" 0
+check_eq "a new namespace has no tracked sockets" "$(sockets_rows nsc_fresh ESTAB)" ""
