@@ -464,10 +464,19 @@ int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t)
 	struct tcpobs_net *tn = tcpobs_net(net);
 	struct tcpobs_ecn_port *p;
 	unsigned long flags;
-	unsigned int i;
+	unsigned int want, i;
 
+	/*
+	 * Room for the rows the namespace holds now (closed sockets' ports,
+	 * live sockets) and some that may come meanwhile, never more than the
+	 * cap: a reader of a quiet namespace allocates and sorts a few rows,
+	 * not the cap's thousands. Rows beyond half the table fold into
+	 * "other".
+	 */
+	want = READ_ONCE(tn->ecn_nports) + atomic_read(&tn->sockets.nelems) + 64;
+	want = min(want, max_ecn_ports + 64);
 	memset(t, 0, sizeof(*t));
-	t->size = roundup_pow_of_two(2 * (max_ecn_ports + 64));
+	t->size = roundup_pow_of_two(2 * want);
 	t->rows = kvcalloc(t->size, sizeof(*t->rows), GFP_KERNEL);
 	if (!t->rows)
 		return -ENOMEM;
