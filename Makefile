@@ -6,7 +6,11 @@
 #                            choose another tree); the module lands in kmod/
 #   make KERNEL=6.1|6.12     the same against Debian's 6.1 or 6.12 kernel,
 #                            fetched into .cache/ on first use
-#   make check               unit tests, then the VM selftests on both kernels
+#   make check               static checks, unit tests, then the VM selftests
+#                            on both kernels and the debug kernel (built
+#                            into .cache/ on first use, about 4-9 minutes)
+#   make check-vm            the VM selftests on both kernels only
+#   make check-debug         the VM selftests on the debug kernel only
 #   make demo                the main job: a listen-queue overflow in the VM
 #   make checkpatch sparse   kernel style and static checks
 #
@@ -71,7 +75,10 @@ kernels:
 	$(TOP)/scripts/fetch-kernels all
 
 # The whole suite; the tool's unit tests run inside it (selftests/run-all).
-check: check-vm
+check: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs tools
+	$(TOP)/scripts/debug-kernel
+	$(MAKE) -s .build/debug/kmod/tcpobs.ko
+	$(TOP)/selftests/run-all $(KERNELS) debug
 
 check-unit: tools
 	$(TOP)/tools/tests/run
@@ -80,11 +87,12 @@ check-vm: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs tools
 	$(TOP)/selftests/run-all $(KERNELS)
 
 # The whole VM suite on the debug kernel (KASAN, lockdep, PROVE_RCU,
-# DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_LIST), built on first use.
+# DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_LIST), built on first use. The abuse
+# tests run at a fraction of their volume there, FULL=1 at all of it.
 check-debug: progs tools
 	$(TOP)/scripts/debug-kernel
 	$(MAKE) -s .build/debug/kmod/tcpobs.ko
-	$(TOP)/selftests/run-all --no-static debug
+	TCPOBS_FULL=$(FULL) $(TOP)/selftests/run-all --no-static debug
 
 demo:
 	$(TOP)/scripts/demo

@@ -9,6 +9,18 @@
 [ -f "$TAP_STATE" ] || echo "0 0 0" > "$TAP_STATE"
 TCPOBS_KO=${TCPOBS_KO:-/lib/tcpobs/tcpobs.ko}
 
+# abuse_scale FULL REDUCED: an abuse test's volume (reloads, requests,
+# namespaces). FULL on the Debian kernels; on the debug kernel, about 12
+# times slower under KASAN and lockdep, REDUCED unless TCPOBS_FULL=1 was
+# given to selftests/vm/run (make check-debug FULL=1).
+abuse_scale() {
+	if [ "${TCPOBS_KERNEL:-}" = debug ] && [ "${TCPOBS_FULL:-}" != 1 ]; then
+		echo "$2"
+	else
+		echo "$1"
+	fi
+}
+
 # tap_result PASS(0|1) NAME [DIAGNOSTIC...]
 tap_result() {
 	local pass=$1 name=$2 n p f

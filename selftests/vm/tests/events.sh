@@ -2,25 +2,28 @@
 # The event stream under a flood: every state transition of a fast
 # connection churn is an event. Proves: events delivered to the reader
 # plus the events tcpobs counted lost equal the events generated (the
-# namespace's sequence number), each delivered once, and a reader that
-# keeps up with a big buffer gets them all in order of sequence.
+# namespace's sequence number), whether the reader keeps up (32 MB buffer)
+# or is stopped (4 KB buffer, events lost); each event delivered once.
 source "$(dirname "$0")/../lib.sh"
 trap 'bg_cleanup; netns_cleanup' EXIT
 
 grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 
-# flood NAME RCVBUF SECONDS: churn while `tcpobs watch states` reads.
+# flood NAME RCVBUF SECONDS [stop]: churn while `tcpobs watch states`
+# reads (or, with "stop", is stopped until the churn ends).
 flood() {
-	local name=$1 rcvbuf=$2 secs=$3 ns=ev_$1 wpid c1 c2 n0 n1 i seq sent lost got uniq
+	local name=$1 rcvbuf=$2 secs=$3 stop=${4:-} ns=ev_$1 wpid c1 c2 n0 n1 i seq sent lost got uniq
 	netns_new "$ns"
 	in_ns "$ns" tcpobs --rcvbuf "$rcvbuf" watch states > "/tmp/ev.$name" 2>&1 &
 	wpid=$!
 	sleep 0.5
+	[ -z "$stop" ] || kill -STOP "$wpid"
 	in_ns "$ns" tcpgen churn -t "$secs" -p 7401 >/dev/null &
 	c1=$!
 	in_ns "$ns" tcpgen churn -t "$secs" -p 7402 >/dev/null &
 	c2=$!
 	wait "$c1" "$c2"
+	[ -z "$stop" ] || kill -CONT "$wpid"
 	# Until the reader has read everything that was sent.
 	for i in $(seq 50); do
 		n0=$(grep -c '^seq ' "/tmp/ev.$name")
@@ -44,6 +47,6 @@ flood() {
 		"$seq" "$(tcpobs_states "$ns" | awk '{ s += $3 } END { print s }')"
 }
 
-flood small 4096 2
-check "small: the small buffer lost events" test "$(tcpobs_stat ev_small events_lost)" -gt 0
+flood stopped 4096 2 stop
+check "stopped: the stopped reader's small buffer lost events" test "$(tcpobs_stat ev_stopped events_lost)" -gt 0
 flood big 33554432 2

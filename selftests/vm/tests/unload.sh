@@ -1,5 +1,6 @@
 #!/bin/bash
-# Load and unload tcpobs CYCLES times (default 100) while connections open
+# Load and unload tcpobs CYCLES times (default 100; 20 on the debug kernel,
+# see abuse_scale in lib.sh) while connections open
 # and close, a listener overflows, bulk transfers run over a veth pair
 # (through the ECN hooks) and readers hold the procfs files open. Any
 # WARNING/BUG in the console, or a taint beyond O/E, fails the whole VM run
@@ -9,7 +10,7 @@
 source "$(dirname "$0")/../lib.sh"
 trap 'kill $churn $reader $sender $overflower 2>/dev/null; bg_cleanup; netns_cleanup' EXIT
 
-CYCLES=${CYCLES:-100}
+CYCLES=${CYCLES:-$(abuse_scale 100 20)}
 netns_new ul_a
 netns_new ul_o
 veth_pair ul_c ul_d 6
