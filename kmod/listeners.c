@@ -396,12 +396,6 @@ int tcpobs_listeners_show(struct seq_file *seq, void *v)
 					 tcpobs_listeners_show_one, seq);
 }
 
-static void tcpobs_print_time(struct seq_file *seq, u64 ns)
-{
-	seq_printf(seq, " %llu.%03u", ns / NSEC_PER_SEC,
-		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
-}
-
 struct tcpobs_events_show {
 	struct seq_file *seq;
 	u64 now;
@@ -419,9 +413,9 @@ static int tcpobs_listener_events_show_one(void *arg,
 		tcpobs_print_local(es->seq, l);
 		seq_printf(es->seq, " %llx %s %llu", l->cookie,
 			   tcpobs_drop_names[d], l->count[d]);
-		tcpobs_print_time(es->seq, l->first[d]);
-		tcpobs_print_time(es->seq, l->last[d]);
-		tcpobs_print_time(es->seq, es->now > l->last[d] ?
+		tcpobs_print_secs(es->seq, l->first[d]);
+		tcpobs_print_secs(es->seq, l->last[d]);
+		tcpobs_print_secs(es->seq, es->now > l->last[d] ?
 				  es->now - l->last[d] : 0);
 		seq_putc(es->seq, '\n');
 	}

@@ -399,7 +399,8 @@ static void tcpobs_print_addr(struct seq_file *seq, u8 family,
 		seq_printf(seq, "%pI4:%u", addr, port);
 }
 
-static void tcpobs_print_secs(struct seq_file *seq, u64 ns)
+/* " S.mmm": @ns as seconds with milliseconds, for the procfs files. */
+void tcpobs_print_secs(struct seq_file *seq, u64 ns)
 {
 	seq_printf(seq, " %llu.%03u", ns / NSEC_PER_SEC,
 		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));

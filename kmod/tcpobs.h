@@ -339,6 +339,7 @@ int tcpobs_timewait_show(struct seq_file *seq, void *v);
 /* sockets.c */
 int tcpobs_sockets_init(void);
 int tcpobs_sockets_count(void);
+void tcpobs_print_secs(struct seq_file *seq, u64 ns);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
 int tcpobs_sockets_net_init(struct tcpobs_net *tn);
