@@ -14,7 +14,8 @@ grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 flood() {
 	local name=$1 rcvbuf=$2 secs=$3 stop=${4:-} ns=ev_$1 wpid c1 c2 n0 n1 i seq sent lost got uniq
 	netns_new "$ns"
-	in_ns "$ns" tcpobs --rcvbuf "$rcvbuf" watch states > "/tmp/ev.$name" 2>&1 &
+	# ip execs the tool: $! is the tool's pid, for the signals below.
+	ip netns exec "$ns" tcpobs --rcvbuf "$rcvbuf" watch states > "/tmp/ev.$name" 2>&1 &
 	wpid=$!
 	sleep 0.5
 	[ -z "$stop" ] || kill -STOP "$wpid"
@@ -39,7 +40,7 @@ flood() {
 	got=$(grep -c '^seq ' "/tmp/ev.$name")
 	uniq=$(awk '$1 == "seq" { print $2 }' "/tmp/ev.$name" | sort -u | wc -l)
 	diag "$name: generated $seq, delivered $got, lost $lost (rcvbuf $rcvbuf, ${secs}s of churn)"
-	check "$name: a flood of events ($seq)" test "$seq" -gt 1000
+	check "$name: a flood of events ($seq)" test "$seq" -gt 500
 	check_eq "$name: delivered + lost = generated" "$((got + lost))" "$seq"
 	check_eq "$name: delivered = sent" "$got" "$sent"
 	check_eq "$name: each event delivered once" "$uniq" "$got"

@@ -97,7 +97,8 @@ bg_cleanup
 kill $wpid 2>/dev/null
 
 netns_new tg
-in_ns tg tcpobs --rcvbuf 256 -c 400 watch states > /tmp/gap.out 2>&1 &
+# ip execs the tool: $! is the tool's pid, for SIGSTOP.
+ip netns exec tg tcpobs --rcvbuf 256 -c 400 watch states > /tmp/gap.out 2>&1 &
 gpid=$!
 sleep 0.5
 # A stopped reader's socket overflows: events are lost, deterministically.
