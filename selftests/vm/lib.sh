@@ -214,6 +214,23 @@ check_settled() {
 	tap_result 0 "$name" "ours: $a then $b" "kernel: $k"
 }
 
+# check_same NAME CMD_A CMD_B: the two commands' outputs agree, at a moment
+# when nothing moved between them (retransmits may still be moving the
+# counters on a slow kernel). Retries up to 20 times.
+check_same() {
+	local name=$1 a b i
+	for i in $(seq 20); do
+		a=$(eval "$2")
+		b=$(eval "$3")
+		if [ "$a" = "$b" ]; then
+			tap_result 1 "$name"
+			return
+		fi
+		sleep 0.3
+	done
+	tap_result 0 "$name" "got:  $a" "want: $b"
+}
+
 # kernel_delta NS BEFORE_FILE NSTAT_NAME: the counter's change since BEFORE.
 kernel_delta() {
 	local f

@@ -12,9 +12,10 @@ grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 rm -f /tmp/race.stop
 
 netns_new rc_a
-in_ns rc_a tcpgen churn -t 3600 -p 7501 >/dev/null &
+# (ip execs tcpgen: $! is tcpgen's pid, which bg_cleanup kills at the end)
+ip netns exec rc_a tcpgen churn -t 600 -p 7501 >/dev/null &
 c1=$!
-in_ns rc_a tcpgen churn -t 3600 -p 7502 >/dev/null &
+ip netns exec rc_a tcpgen churn -t 600 -p 7502 >/dev/null &
 c2=$!
 BGPIDS+=("$c1" "$c2")
 # reader NAME COMMAND...: runs COMMAND until told to stop; writes "runs
@@ -44,13 +45,14 @@ readers+=($!)
 for nsd in $(seq "$NS_TEARDOWNS"); do
 	ns=rc_d$nsd
 	ip netns add "$ns" && ip -n "$ns" link set lo up
-	in_ns "$ns" tcpgen open -n 20 -p 7503 >/dev/null 2>&1 &
+	ip netns exec "$ns" tcpgen open -n 20 -p 7503 >/dev/null 2>&1 &
 	op=$!
 	sleep 0.2
 	in_ns "$ns" bash -c 'for i in 1 2 3 4 5; do cat /proc/net/tcpobs/sockets; tcpobs sockets; done' >/dev/null 2>&1 &
 	rp=$!
 	ip netns del "$ns"
 	kill "$op"
+	wait "$op"
 	wait "$rp"
 done
 touch /tmp/race.stop

@@ -27,10 +27,10 @@ sleep 0.3
 check_eq "closed: no rows left" "$(in_ns s1 tail -n +2 /proc/net/tcpobs/sockets | wc -l)" 0
 check_eq "closed: stats sockets back to 0" "$(tcpobs_stat s1 sockets)" 0
 
-# --- CLOSE-WAIT: a server that does not close for 3 s ------------------------
+# --- CLOSE-WAIT: a server that does not close for 6 s ------------------------
 netns_new s2
 nstat_snap s2 /tmp/s2.before
-tcpgen_bg s2 closewait -n 4 -p 7071 -w 3
+tcpgen_bg s2 closewait -n 4 -p 7071 -w 6
 check_eq "close-wait: 4 rows in CLOSE-WAIT" "$(sockets_rows s2 CLOSE-WAIT | wc -l)" 4
 check_eq "close-wait: ss agrees" "$(in_ns s2 ss -tanH state close-wait | wc -l)" 4
 a1=$(sockets_rows s2 CLOSE-WAIT | awk '{ print $4 }' | sort -n | head -n 1)
@@ -41,8 +41,8 @@ wait "$BG_PID"
 sleep 0.3
 nstat_snap s2 /tmp/s2.after
 check_eq "close-wait closed: CLOSE-WAIT histogram counts 4" "$(lifetime_count s2 CLOSE-WAIT)" 4
-check_eq "close-wait closed: all 4 in the 2.1-4.2 s bucket" \
-	"$(in_ns s2 awk '$1 == "CLOSE-WAIT" && $2 == 2097152 { print $4 }' /proc/net/tcpobs/lifetimes)" 4
+check_eq "close-wait closed: all 4 in the 4.2-8.4 s bucket" \
+	"$(in_ns s2 awk '$1 == "CLOSE-WAIT" && $2 == 4194304 { print $4 }' /proc/net/tcpobs/lifetimes)" 4
 check_eq "close-wait closed: LAST-ACK histogram counts 4" "$(lifetime_count s2 LAST-ACK)" 4
 check_eq "SYN-SENT histogram equals TcpActiveOpens delta" "$(lifetime_count s2 SYN-SENT)" \
 	"$(nstat_delta /tmp/s2.before /tmp/s2.after TcpActiveOpens)"

@@ -11,7 +11,6 @@ trap 'bg_cleanup; netns_cleanup' EXIT
 FLOOD=${FLOOD:-100000}
 grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 
-slab_active() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
 
 veth_pair sf_a sf_b 9
 # The SYN-ACKs to the spoofed sources leave towards sf_a, which drops them.
@@ -20,12 +19,13 @@ in_ns sf_b ip route add 10.200.0.0/16 via 10.9.0.1
 netns_new sf_c
 
 flood() {	# flood COOKIES PORT
-	local cookies=$1 port=$2 before ok=0 i t0 t1 sent o0 o1 col
+	local cookies=$1 port=$2 before ok=0 i t0 t1 sent o0 o1 l0 l1 col
 	in_ns sf_b sysctl -qw net.ipv4.tcp_syncookies="$cookies"
 	listener_start sf_b -a 10.9.0.2 -b 128 -p "$port"
 	before=$(mktemp)
 	nstat_snap sf_b "$before"
-	o0=$(slab_active tcpobs_sockent)
+	o0=$(tcpobs_objects sockets)
+	l0=$(tcpobs_objects listeners)
 	t0=$EPOCHREALTIME
 	in_ns sf_a synflood -n "$FLOOD" 10.9.0.2 "$port" > /tmp/sf.sent &
 	local fpid=$!
@@ -36,13 +36,15 @@ flood() {	# flood COOKIES PORT
 	wait "$fpid"
 	t1=$EPOCHREALTIME
 	sent=$(cat /tmp/sf.sent)
-	o1=$(slab_active tcpobs_sockent)
+	o1=$(tcpobs_objects sockets)
+	l1=$(tcpobs_objects listeners)
 	diag "cookies=$cookies: $sent SYNs in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s;" \
 		"kernel: $(for c in SyncookiesSent ListenDrops TCPReqQFullDrop TCPReqQFullDoCookies; do
 			printf '%s %s ' "$c" "$(kernel_delta sf_b "$before" "TcpExt$c")"; done)"
 	check_eq "cookies=$cookies: all $FLOOD SYNs sent" "$sent" "$FLOOD"
 	check_eq "cookies=$cookies: the host answered 5 of 5 connection bursts during the flood" "$ok" 5
-	check_eq "cookies=$cookies: tcpobs entries did not grow ($o0 -> $o1)" "$o1" "$o0"
+	check_eq "cookies=$cookies: tcpobs lifecycle entries did not grow ($o0 -> $o1)" "$o1" "$o0"
+	check_eq "cookies=$cookies: tcpobs ledger entries did not grow ($l0 -> $l1)" "$l1" "$l0"
 	for col in $DROP_COLUMNS; do
 		check_settled "cookies=$cookies: $col equals ${NSTAT_OF[$col]}" \
 			"listener_col sf_b $port $col" "kernel_delta sf_b $before ${NSTAT_OF[$col]}"

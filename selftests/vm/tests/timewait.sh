@@ -67,17 +67,21 @@ in_ns tw2 tcpgen pairs -n 3 -p 8080 >/dev/null
 sleep 5
 in_ns tw2 tcpgen pairs -n 2 -p 8081 >/dev/null
 check_eq "ages: the 3 older ones are in 4s-8s" "$(tw_table tw2 age | awk '$1 == "4s-8s" { print $2 }')" 3
-check_eq "ages: the 2 new ones are in 0s-1s" "$(tw_table tw2 age | awk '$1 == "0s-1s" { print $2 }')" 2
+# (a slow kernel may take over a second to get here: under 4 s is young)
+check_eq "ages: the 2 new ones are under 4s" \
+	"$(tw_table tw2 age | awk '$1 == "0s-1s" || $1 == "1s-2s" || $1 == "2s-4s" { s += $2 } END { print s + 0 }')" 2
 
-# --- expiry: FIN-WAIT-2 minisocks with tcp_fin_timeout=2 ---------------------
+# --- expiry: FIN-WAIT-2 minisocks with tcp_fin_timeout=4 ---------------------
+# (long enough for the debug kernel to look at them before they go; the
+# server closes after 9 s, when they are gone)
 netns_new tw3
-in_ns tw3 sysctl -qw net.ipv4.tcp_fin_timeout=2
+in_ns tw3 sysctl -qw net.ipv4.tcp_fin_timeout=4
 nstat_snap tw3 /tmp/tw3.before
-tcpgen_bg tw3 closewait -n 5 -p 9090 -w 5
+tcpgen_bg tw3 closewait -n 5 -p 9090 -w 9
 check_eq "fin-wait-2: tw equals sockstat tw" "$(tw_stat tw3 tw)" "$(sockstat_tw tw3)"
 check_eq "fin-wait-2: tracked is 5" "$(tw_stat tw3 tracked)" 5
 check_eq "fin-wait-2: ss shows 5 FIN-WAIT-2 minisocks" "$(in_ns tw3 ss -tanH state fin-wait-2 | wc -l)" 5
-sleep 3.5
+sleep 5.5
 nstat_snap tw3 /tmp/tw3.after
 check_eq "fin-wait-2 expired: tw 0 and sockstat tw 0" "$(tw_stat tw3 tw) $(sockstat_tw tw3)" "0 0"
 check_eq "fin-wait-2 expired: tracked 0" "$(tw_stat tw3 tracked)" 0

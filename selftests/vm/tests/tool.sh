@@ -24,11 +24,11 @@ in_ns t1 tcpgen connect -n 10 -w 4 127.0.0.1 9090 &
 in_ns t1 tcpgen connect -n 3 -w 4 127.0.0.1 8080 &
 sleep 1.5
 
-check_eq "stats: tcpobs stats equals /proc/net/tcpobs/stats" \
-	"$(in_ns t1 tcpobs stats | norm | grep -v '^events_')" \
-	"$(in_ns t1 cat /proc/net/tcpobs/stats | norm | grep -v '^events_')"
-check_eq "listeners: tcpobs listeners equals the procfs file (sorted)" \
-	"$(in_ns t1 tcpobs listeners | norm | sort)" "$(in_ns t1 cat /proc/net/tcpobs/listeners | norm | sort)"
+check_same "stats: tcpobs stats equals /proc/net/tcpobs/stats" \
+	"in_ns t1 tcpobs stats | norm | grep -v '^events_'" \
+	"in_ns t1 cat /proc/net/tcpobs/stats | norm | grep -v '^events_'"
+check_same "listeners: tcpobs listeners equals the procfs file (sorted)" \
+	"in_ns t1 tcpobs listeners | norm | sort" "in_ns t1 cat /proc/net/tcpobs/listeners | norm | sort"
 j=$(in_ns t1 tcpobs -j listeners port 9090)
 check_settled "listeners -j: listen_overflows equals TcpExtListenOverflows delta" \
 	"jnum \"\$(in_ns t1 tcpobs -j listeners port 9090)\" listen_overflows" \
