@@ -52,9 +52,16 @@ ce_run() {
 	snap "$b" "/tmp/$b.0"
 	in_ns "$a" tcpgen send -n 2 -b 2000000 -w 2 "$addr" 5001 > "/tmp/$a.sent" &
 	sleep 1.2
-	local ss_dce ours
-	ss_dce=$(in_ns "$a" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2)
-	ours=$(sockets_rows "$a" ESTAB | awk '$2 ~ /:5001$/ { print $NF }')
+	local ss_dce ss2 ours i
+	# At a moment when the figure did not move between ss's two reads (a
+	# slow kernel may still be sending; the sender then idles for 2 s).
+	for i in $(seq 20); do
+		ss_dce=$(in_ns "$a" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2)
+		ours=$(sockets_rows "$a" ESTAB | awk '$2 ~ /:5001$/ { print $NF }')
+		ss2=$(in_ns "$a" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2)
+		[ "$ss_dce" = "$ss2" ] && break
+		sleep 0.2
+	done
 	check_eq "$what: a live socket's delivered_ce equals ss -ti's" "$ours" "${ss_dce:-0}"
 	check "$what: ... and it is not 0" test "${ours:-0}" -gt 0
 	wait %?"tcpgen send" 2>/dev/null
