@@ -68,7 +68,13 @@ check_eq "bulk: every byte sent arrived (transfers, bytes)" "$got" "$sent"
 # attributed exactly (the ledger starts from the listener's walk at load).
 kill "$overflower" 2>/dev/null
 wait "$overflower" 2>/dev/null
-sleep 0.5
+# Until the last connects' retransmits stop adding overflows (2 s quiet).
+kov() { in_ns ul_o nstat -asz | awk '$1 == "TcpExtListenOverflows" { print $2 }'; }
+for i in $(seq 30); do
+	a=$(kov)
+	sleep 2
+	[ "$(kov)" = "$a" ] && break
+done
 rmmod tcpobs && insmod "$TCPOBS_KO"
 before=$(mktemp)
 nstat_snap ul_o "$before"
