@@ -13,24 +13,30 @@
  *	Listen and never accept. -d sets TCP_DEFER_ACCEPT, so handshakes
  *	whose client sends no data stay in the SYN queue. Writes its pid to
  *	FILE once listening, then sleeps until killed.
- *   tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT
+ *   tcpgen connect [-n N] [-w SECONDS] [-s] [-r FILE] ADDR PORT
  *	N non-blocking connects, kept open for SECONDS (default 1). With -s,
- *	then send one byte on each and wait SECONDS again.
+ *	then send one byte on each and wait SECONDS again. FILE is written
+ *	once the connects are issued.
  *   tcpgen open    [-6] [-n N] [-p PORT] [-r FILE]
  *	N established connections over loopback, held open (both ends in
  *	this process) until killed. Writes its pid to FILE once they are up.
  *   tcpgen sink    [-6] [-a ADDR] [-p PORT] [-r FILE]
  *	Accept connections one at a time, read each to EOF, print the bytes
  *	received ("<bytes>"), close it; until killed.
- *   tcpgen send    [-n N] [-b BYTES] [-w SECONDS] [-T] ADDR PORT
+ *   tcpgen send    [-n N] [-b BYTES] [-w SECONDS] [-T] [-r FILE] ADDR PORT
  *	N connections one after the other, each sending BYTES (default 1 MiB)
  *	then waiting SECONDS (default 0) before closing; prints the bytes
- *	sent per connection. -T: "BYTES SECONDS", the time from connect() to
+ *	sent per connection. FILE is written when the first connection has
+ *	sent its bytes. -T: "BYTES SECONDS", the time from connect() to
  *	the peer's close (the sink closes once it read everything).
  *   tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]
  *	N connections whose clients close at once while the server does not:
  *	the server's sockets sit in CLOSE-WAIT for SECONDS, then it closes
  *	them and exits. FILE is written once they are in CLOSE-WAIT.
+ *
+ * SIGUSR1 ends the current wait of connect, closewait and send early, so that a
+ * test can hold sockets for as long as its checks take (a long -w) and
+ * then move on at once, however fast or slow the machine is.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -89,6 +95,25 @@ static const char *default_addr(void)
 static int defer_accept;
 static int timed;
 static int send_data;
+static volatile sig_atomic_t released;
+
+static void on_release(int sig)
+{
+	(void)sig;
+	released = 1;
+}
+
+static double now(void);
+
+/* Waits SECONDS, or until SIGUSR1 arrives (before or during the wait). */
+static void hold(double seconds)
+{
+	double end = now() + seconds;
+
+	while (!released && now() < end)
+		usleep(10 * 1000);
+	released = 0;
+}
 
 static int do_listen(const char *a, int p, int backlog)
 {
@@ -189,7 +214,7 @@ static int cmd_listen(int backlog, const char *ready)
 	return 0;
 }
 
-static int cmd_connect(int n, int wait_s, const char *a, int p)
+static int cmd_connect(int n, int wait_s, const char *a, int p, const char *ready)
 {
 	int *fds = calloc(n, sizeof(*fds));
 	int i;
@@ -198,12 +223,13 @@ static int cmd_connect(int n, int wait_s, const char *a, int p)
 		die("calloc");
 	for (i = 0; i < n; i++)
 		fds[i] = do_connect(a, p, 1);
-	sleep(wait_s);
+	write_ready(ready);
+	hold(wait_s);
 	if (send_data) {
 		/* A socket whose SYN was dropped fails here; that is fine. */
 		for (i = 0; i < n; i++)
 			(void)!write(fds[i], "x", 1);
-		sleep(wait_s);
+		hold(wait_s);
 	}
 	return 0;
 }
@@ -264,7 +290,7 @@ static int cmd_closewait(int n, int wait_s, const char *ready)
 		close(cli[i]);
 	usleep(100 * 1000);
 	write_ready(ready);
-	sleep(wait_s);
+	hold(wait_s);
 	for (i = 0; i < n; i++)
 		close(srv[i]);
 	usleep(200 * 1000);
@@ -294,7 +320,8 @@ static int cmd_sink(const char *ready)
 	return 0;
 }
 
-static int cmd_send(int n, long long bytes, int wait_s, const char *a, int p)
+static int cmd_send(int n, long long bytes, int wait_s, const char *a, int p,
+		    const char *ready)
 {
 	static char buf[65536];
 	int i;
@@ -321,10 +348,14 @@ static int cmd_send(int n, long long bytes, int wait_s, const char *a, int p)
 				;
 			printf("%lld %.6f\n", bytes, now() - t0);
 		}
-		sleep(wait_s);
+		if (i == 0)
+			write_ready(ready);
+		hold(wait_s);
 		close(fd);
-		if (!timed)
+		if (!timed) {
 			printf("%lld\n", bytes);
+			fflush(stdout);
+		}
 	}
 	return 0;
 }
@@ -335,9 +366,9 @@ static void usage(void)
 		"usage: tcpgen pairs [-6] [-n N] [-p PORT]\n"
 		"       tcpgen churn [-6] [-t SECONDS] [-p PORT]\n"
 		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]\n"
-		"       tcpgen connect [-n N] [-w SECONDS] [-s] ADDR PORT\n"
+		"       tcpgen connect [-n N] [-w SECONDS] [-s] [-r FILE] ADDR PORT\n"
 		"       tcpgen sink [-6] [-a ADDR] [-p PORT] [-r FILE]\n"
-		"       tcpgen send [-n N] [-b BYTES] [-w SECONDS] ADDR PORT\n"
+		"       tcpgen send [-n N] [-b BYTES] [-w SECONDS] [-T] [-r FILE] ADDR PORT\n"
 		"       tcpgen open [-6] [-n N] [-p PORT] [-r FILE]\n"
 		"       tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]\n");
 	exit(2);
@@ -397,6 +428,7 @@ int main(int argc, char **argv)
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, on_release);
 	if (!strcmp(cmd, "pairs"))
 		return cmd_pairs(n, 0);
 	if (!strcmp(cmd, "churn"))
@@ -409,7 +441,7 @@ int main(int argc, char **argv)
 		if (argc - optind != 2)
 			usage();
 		return cmd_send(n, bytes, wait_s == 1 && !wait_set ? 0 : wait_s,
-				argv[optind], atoi(argv[optind + 1]));
+				argv[optind], atoi(argv[optind + 1]), ready);
 	}
 	if (!strcmp(cmd, "open"))
 		return cmd_open(n, ready);
@@ -418,7 +450,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "connect")) {
 		if (argc - optind != 2)
 			usage();
-		return cmd_connect(n, wait_s, argv[optind], atoi(argv[optind + 1]));
+		return cmd_connect(n, wait_s, argv[optind], atoi(argv[optind + 1]), ready);
 	}
 	usage();
 	return 2;
