@@ -56,9 +56,53 @@ check() {
 check_eq() {
 	if [ "$2" = "$3" ]; then
 		tap_result 1 "$1"
+	elif [ -z "$2" ]; then
+		tap_result 0 "$1" "got:  nothing (the reading came back empty)" "want: $3"
 	else
 		tap_result 0 "$1" "got:  $2" "want: $3"
 	fi
+}
+
+# How long a test waits for a condition before it fails, in seconds of the
+# VM's clock. Generous: a wait ends as soon as its condition holds, so only
+# a failing test ever waits this long.
+WAIT_S=${WAIT_S:-120}
+
+# wait_for [-t SECONDS] CONDITION: polls the shell CONDITION (a string,
+# eval'd) every 0.1 s until it holds; after SECONDS (default $WAIT_S)
+# prints what it waited for and fails. Tests wait for conditions, never
+# for a fixed time.
+wait_for() {
+	local secs=$WAIT_S end
+	if [ "$1" = -t ]; then
+		secs=$2
+		shift 2
+	fi
+	end=$(awk -v t="$EPOCHREALTIME" -v s="$secs" 'BEGIN { printf "%d", t + s }')
+	until eval "$1"; do
+		if [ "${EPOCHREALTIME%.*}" -ge "$end" ]; then
+			diag "waited ${secs}s in vain for: $1"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# quiet_for SECONDS CMD: waits until the output of the shell command CMD
+# has not changed for SECONDS (retransmit timers still adding to a counter,
+# say), at most $WAIT_S seconds.
+quiet_for() {
+	local secs=$1 cmd=$2 a b end
+	end=$(awk -v t="$EPOCHREALTIME" -v s="$WAIT_S" 'BEGIN { printf "%d", t + s }')
+	b=$(eval "$cmd")
+	while [ "${EPOCHREALTIME%.*}" -lt "$end" ]; do
+		a=$b
+		sleep "$secs"
+		b=$(eval "$cmd")
+		[ "$a" = "$b" ] && return 0
+	done
+	diag "still changing after ${WAIT_S}s: $cmd"
+	return 1
 }
 
 # check_file_eq NAME GOT_FILE WANT_FILE: the files are equal (diff shown).
@@ -133,19 +177,13 @@ state_count() {
 # listener_start NS ARGS...: a never-accepting listener (tcpgen listen),
 # in the background; returns once it listens. Its pid is in $LISTENER_PID.
 listener_start() {
-	local ns=$1 ready i
+	local ns=$1 ready
 	shift
 	ready=$(mktemp -u /tmp/ready.XXXXXX)
 	in_ns "$ns" tcpgen listen -r "$ready" "$@" 2>>/tmp/listeners.err &
-	for i in $(seq 100); do
-		if [ -s "$ready" ]; then
-			LISTENER_PID=$(cat "$ready")
-			BGPIDS+=("$LISTENER_PID")
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
+	wait_for "[ -s $ready ]" || return 1
+	LISTENER_PID=$(cat "$ready")
+	BGPIDS+=("$LISTENER_PID")
 }
 
 BGPIDS=()
@@ -198,10 +236,13 @@ DROP_COLUMNS="listen_overflows listen_drops reqq_full_drops reqq_full_cookies sy
 
 # check_settled NAME OURS_CMD KERNEL_CMD: OURS equals KERNEL at a moment
 # when OURS did not change while KERNEL was read (traffic such as SYN
-# retransmits may still be moving both). Retries up to 20 times.
+# retransmits may still be moving both). Retried for up to $SETTLE_S
+# seconds.
+SETTLE_S=${SETTLE_S:-30}
 check_settled() {
-	local name=$1 a b k i
-	for i in $(seq 20); do
+	local name=$1 a b k end
+	end=$(awk -v t="$EPOCHREALTIME" -v s="$SETTLE_S" 'BEGIN { printf "%d", t + s }')
+	while :; do
 		a=$(eval "$2")
 		k=$(eval "$3")
 		b=$(eval "$2")
@@ -209,26 +250,30 @@ check_settled() {
 			tap_result 1 "$name"
 			return
 		fi
+		[ "${EPOCHREALTIME%.*}" -lt "$end" ] || break
 		sleep 0.2
 	done
-	tap_result 0 "$name" "ours: $a then $b" "kernel: $k"
+	tap_result 0 "$name" "ours: ${a:-nothing} then ${b:-nothing}" "kernel: ${k:-nothing}" \
+		"(for ${SETTLE_S}s)"
 }
 
 # check_same NAME CMD_A CMD_B: the two commands' outputs agree, at a moment
 # when nothing moved between them (retransmits may still be moving the
-# counters on a slow kernel). Retries up to 20 times.
+# counters on a slow kernel). Retried for up to $SETTLE_S seconds.
 check_same() {
-	local name=$1 a b i
-	for i in $(seq 20); do
+	local name=$1 a b end
+	end=$(awk -v t="$EPOCHREALTIME" -v s="$SETTLE_S" 'BEGIN { printf "%d", t + s }')
+	while :; do
 		a=$(eval "$2")
 		b=$(eval "$3")
-		if [ "$a" = "$b" ]; then
+		if [ "$a" = "$b" ] && [ -n "$a" ]; then
 			tap_result 1 "$name"
 			return
 		fi
+		[ "${EPOCHREALTIME%.*}" -lt "$end" ] || break
 		sleep 0.3
 	done
-	tap_result 0 "$name" "got:  $a" "want: $b"
+	tap_result 0 "$name" "got:  ${a:-nothing}" "want: ${b:-nothing}"
 }
 
 # kernel_delta NS BEFORE_FILE NSTAT_NAME: the counter's change since BEFORE.
@@ -243,22 +288,23 @@ kernel_delta() {
 # --- TIME_WAIT and the lifecycle table -------------------------------------
 
 # tcpgen_bg NS MODE ARGS...: tcpgen MODE in the background; returns once it
-# wrote its ready file. Its pid is in $BG_PID (killed by bg_cleanup).
+# wrote its ready file. $BG_PID is the job (to wait for), $TCPGEN_PID
+# tcpgen's own pid (for signals: SIGUSR1 ends its current wait); both are
+# killed by bg_cleanup.
 tcpgen_bg() {
-	local ns=$1 mode=$2 ready i
+	local ns=$1 mode=$2 ready
 	shift 2
 	ready=$(mktemp -u /tmp/ready.XXXXXX)
 	in_ns "$ns" tcpgen "$mode" -r "$ready" "$@" 2>>/tmp/tcpgen.err &
 	BG_PID=$!
-	for i in $(seq 200); do
-		if [ -s "$ready" ]; then
-			BGPIDS+=("$(cat "$ready")")
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
+	TCPGEN_PID=
+	wait_for "[ -s $ready ]" || return 1
+	TCPGEN_PID=$(cat "$ready")
+	BGPIDS+=("$TCPGEN_PID")
 }
+
+# release PID: tcpgen PID ends its current wait (connect, closewait).
+release() { kill -USR1 "$1"; }
 
 # tw_stat NS NAME: a value of the first section of /proc/net/tcpobs/timewait.
 tw_stat() {
