@@ -11,15 +11,12 @@ check_eq "sockets header has the ECN columns" "$(head -n 1 /proc/net/tcpobs/sock
 # snap NS FILE: the kernel's counters (FILE) and ours (FILE.ecn), now.
 # Retried until ours did not move while the kernel's were read (IPv6
 # neighbour discovery may be under way).
-snap() {
-	local i
-	for i in $(seq 20); do
-		in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn"
-		nstat_snap "$1" "$2"
-		in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn2"
-		cmp -s "$2.ecn" "$2.ecn2" && return 0
-		sleep 0.1
-	done
+snap() { wait_for "snap_once $1 $2"; }
+snap_once() {
+	in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn"
+	nstat_snap "$1" "$2"
+	in_ns "$1" cat /proc/net/tcpobs/ecn | awk 'NF == 0 { exit } NR > 1' > "$2.ecn2"
+	cmp -s "$2.ecn" "$2.ecn2"
 }
 # ecn_delta NS BEFORE NAME: the change of our NAME since BEFORE.
 ecn_delta() {
@@ -50,22 +47,30 @@ ce_run() {
 	tcpgen_bg "$b" sink $([ "$fam" = ip6 ] && echo -6) -p 5001 > "/tmp/$b.sink"
 	snap "$a" "/tmp/$a.0"
 	snap "$b" "/tmp/$b.0"
-	in_ns "$a" tcpgen send -n 2 -b 2000000 -w 2 "$addr" 5001 > "/tmp/$a.sent" &
-	sleep 1.2
-	local ss_dce ss2 ours i
-	# At a moment when the figure did not move between ss's two reads (a
-	# slow kernel may still be sending; the sender then idles for 2 s).
-	for i in $(seq 20); do
-		ss_dce=$(in_ns "$a" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2)
-		ours=$(sockets_rows "$a" ESTAB | awk '$2 ~ /:5001$/ { print $NF }')
-		ss2=$(in_ns "$a" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2)
-		[ "$ss_dce" = "$ss2" ] && break
-		sleep 0.2
-	done
-	check_eq "$what: a live socket's delivered_ce equals ss -ti's" "$ours" "${ss_dce:-0}"
-	check "$what: ... and it is not 0" test "${ours:-0}" -gt 0
-	wait %?"tcpgen send" 2>/dev/null
-	sleep 2.5
+	# Each connection is held open after its bytes went, until released:
+	# the first one is looked at live, idle, its figures still.
+	tcpgen_bg "$a" send -n 2 -b 2000000 -w 600 "$addr" 5001 > "/tmp/$a.sent"
+	local sender=$TCPGEN_PID ss_dce ss2 ours
+	ss_dce_of() {
+		in_ns "$1" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2
+	}
+	# Until every byte was acknowledged (nothing left in flight).
+	acked_of() {
+		in_ns "$1" ss -tinH state established "dport = :5001" | grep -o 'bytes_acked:[0-9]*' | cut -d: -f2
+	}
+	wait_for "[ \"\$(acked_of $a)\" -ge 2000000 ] 2>/dev/null"
+	quiet_for 0.5 "ss_dce_of $a"
+	ss_dce=$(ss_dce_of "$a")
+	ours=$(sockets_rows "$a" ESTAB | awk '$2 ~ /:5001$/ { print $NF }')
+	ss2=$(ss_dce_of "$a")
+	check_eq "$what: a live socket's delivered_ce equals ss -ti's" "$ours" "$ss_dce"
+	check "$what: ... and it is not 0 (${ours:-nothing}; ss read ${ss_dce:-nothing} then ${ss2:-nothing})" \
+		test "${ours:-0}" -gt 0
+	# Released until it is done: the second connection, then the end.
+	wait_for "! kill -0 $sender 2>/dev/null || { release $sender; false; }"
+	wait_for "[ \"\$(wc -l < /tmp/$b.sink)\" -ge 2 ]"
+	# Until nothing moves any more (the last ACKs and FINs).
+	quiet_for 1 "in_ns $a nstat -asz; in_ns $b nstat -asz; in_ns $a cat /proc/net/tcpobs/ecn; in_ns $b cat /proc/net/tcpobs/ecn"
 	nstat_snap "$a" "/tmp/$a.1"
 	nstat_snap "$b" "/tmp/$b.1"
 	check_eq "$what: both transfers complete" "$(tr '\n' ' ' < "/tmp/$b.sink")" "2000000 2000000 "
@@ -107,7 +112,8 @@ ce_mark na vna
 tcpgen_bg nb sink -p 5001 > /tmp/nb.sink
 snap nb /tmp/nb.0
 in_ns na tcpgen send -n 2 -b 1000000 10.3.0.2 5001 > /dev/null
-sleep 0.5
+wait_for "[ \"\$(wc -l < /tmp/nb.sink)\" -ge 2 ]"
+quiet_for 1 "in_ns na nstat -asz; in_ns nb nstat -asz; in_ns na cat /proc/net/tcpobs/ecn; in_ns nb cat /proc/net/tcpobs/ecn"
 nstat_snap nb /tmp/nb.1
 check_eq "no ECN: nothing negotiated" "$(ecn_stat na negotiated) $(ecn_stat nb negotiated)" "0 0"
 check_eq "no ECN: 2 connections not negotiated, each end" "$(ecn_stat na not_negotiated) $(ecn_stat nb not_negotiated)" "2 2"
@@ -130,11 +136,13 @@ check_eq "isolation: another netns counts no CE and no rows" \
 veth_pair ua ub 4
 tcpgen_bg ub sink -p 5001 > /tmp/ub.sink
 in_ns ua tcpgen send -n 1 -b 60000000 10.4.0.2 5001 > /dev/null &
-sleep 0.3
+sender=$!
+# (reloads once the transfer runs)
+wait_for "[ -n \"\$(in_ns ua ss -tnH state established 'dport = :5001')\" ]"
 for i in 1 2 3; do
 	rmmod tcpobs && insmod "$TCPOBS_KO" || break
 done
-wait %?"tcpgen send" 2>/dev/null
-sleep 0.5
+wait "$sender"
+wait_for "[ -s /tmp/ub.sink ]"
 check_eq "unload under bulk traffic: all 60 MB arrived" "$(cat /tmp/ub.sink)" 60000000
 check "module loaded after the reloads" test -d /sys/module/tcpobs

@@ -84,7 +84,7 @@ still_works() {
 	check "$2: /proc/net/tcpobs/stats is readable" \
 		bash -c 'ip netns exec "$1" cat /proc/net/tcpobs/stats | grep -q "^sockets "' _ "$1"
 	a=$(state_count "$1" CLOSE SYN-SENT)
-	in_ns "$1" tcpgen churn -t 1 -p 9310 >/dev/null
+	in_ns "$1" tcpgen pairs -n 20 -p 9310 >/dev/null
 	b=$(state_count "$1" CLOSE SYN-SENT)
 	check "$2: connections are still counted ($a -> $b)" test "$b" -gt "$a"
 }
@@ -102,7 +102,8 @@ done
 check "options set in fz_user" in_ns fz_user nlfuzz -O 3:1234
 check "options set in fz_other" in_ns fz_other nlfuzz -O 1:4321
 check_eq "options read back" "$(in_ns fz_user nlfuzz -o)" "events 3 interval_ms 1234"
-sleep 0.5
+# (until the connections' last packets are counted)
+quiet_for 0.5 'for f in $PROC_FILES; do in_ns fz_other cat /proc/net/tcpobs/$f; in_ns fz_user cat /proc/net/tcpobs/$f; done'
 snapshot fz_other /tmp/fuzz.other.0
 snapshot fz_user /tmp/fuzz.user.0
 init_options=$(nlfuzz -o)

@@ -36,11 +36,17 @@ for b in 1 2 3 4; do
 	nstat_snap ov$b /tmp/ov$b.before
 	listener_start ov$b -b $b -p 8080
 done
+# (the clients hold their connections until released, after the checks)
 for b in 1 2 3 4; do
-	in_ns ov$b tcpgen connect -n 8 -w 3 127.0.0.1 8080 &
+	tcpgen_bg ov$b connect -n 8 -w 600 127.0.0.1 8080
 done
-sleep 1.5
+# overflowing: accept queue full and drops counted
+overflowing() {	# overflowing NS PORT ACCEPT_Q
+	[ "$(listener_col "$1" "$2" accept_q)" = "$3" ] &&
+		[ "$(listener_col "$1" "$2" listen_overflows)" -gt 0 ]
+}
 for b in 1 2 3 4; do
+	wait_for "overflowing ov$b 8080 $((b + 1))"
 	check_eq "backlog $b: backlog column equals ss Send-Q" "$(listener_col ov$b 8080 backlog)" "$(ss_sendq ov$b 8080)"
 	check_settled "backlog $b: accept_q equals ss Recv-Q" "listener_col ov$b 8080 accept_q" "ss_recvq ov$b 8080"
 	check_eq "backlog $b: accept queue is full (backlog + 1)" "$(listener_col ov$b 8080 accept_q)" $((b + 1))
@@ -57,8 +63,8 @@ for b in 1 2 3 4; do
 	check "backlog $b: listen_drops <= the listener's sk_drops ($o <= $d)" test "$o" -le "${d:-0}"
 done
 bg_cleanup
-sleep 0.2
 for b in 1 2 3 4; do
+	wait_for "[ \"\$(listener_col ov$b 8080 backlog)\" = none ]"
 	check_eq "backlog $b: closed listener leaves the listeners file" "$(listener_col ov$b 8080 backlog)" none
 	check_totals_frozen ov$b /tmp/ov$b.before "backlog $b"
 done
@@ -69,10 +75,11 @@ nstat_snap attr /tmp/attr.before
 listener_start attr -b 1 -p 8001
 listener_start attr -a ::1 -b 2 -p 8002
 listener_start attr -b 128 -p 8003
-in_ns attr tcpgen connect -n 6 -w 3 127.0.0.1 8001 &
-in_ns attr tcpgen connect -n 6 -w 3 ::1 8002 &
-in_ns attr tcpgen connect -n 3 -w 3 127.0.0.1 8003 &
-sleep 1.5
+tcpgen_bg attr connect -n 6 -w 600 127.0.0.1 8001
+tcpgen_bg attr connect -n 6 -w 600 ::1 8002
+tcpgen_bg attr connect -n 3 -w 600 127.0.0.1 8003
+wait_for "overflowing attr 8001 2 && overflowing attr 8002 3 &&
+	[ \"\$(listener_col attr 8003 accept_q)\" = 3 ]"
 check_eq "attribution: three listeners listed" "$(in_ns attr tail -n +2 /proc/net/tcpobs/listeners | wc -l)" 3
 check_eq "attribution: IPv6 listener shown as [::1]:8002" \
 	"$(in_ns attr awk '$1 == "[::1]:8002" { print $1 }' /proc/net/tcpobs/listeners)" "[::1]:8002"
@@ -89,7 +96,7 @@ for p in 8001 8002; do
 	check "attribution: port $p listen_drops <= its sk_drops ($o <= $d)" test "$o" -le "${d:-0}"
 done
 bg_cleanup
-sleep 0.2
+wait_for "[ \"\$(tcpobs_stat attr listeners)\" = 0 ]"
 check_totals_frozen attr /tmp/attr.before attribution
 
 # --- SYN cookies always on (tcp_syncookies=2) --------------------------------
@@ -97,13 +104,13 @@ netns_new ck2
 in_ns ck2 sysctl -qw net.ipv4.tcp_syncookies=2
 nstat_snap ck2 /tmp/ck2.before
 listener_start ck2 -b 2 -p 8080
-in_ns ck2 tcpgen connect -n 6 -w 2 127.0.0.1 8080 &
-sleep 1.5
+tcpgen_bg ck2 connect -n 6 -w 600 127.0.0.1 8080
+wait_for "[ \"\$(listener_col ck2 8080 syncookies_recv)\" -gt 0 ]"
 check "cookies=2: syncookies_sent > 0" test "$(listener_col ck2 8080 syncookies_sent)" -gt 0
 check "cookies=2: syncookies_recv > 0" test "$(listener_col ck2 8080 syncookies_recv)" -gt 0
 check_all_columns ck2 /tmp/ck2.before "cookies=2"
 bg_cleanup
-sleep 0.2
+wait_for "[ \"\$(tcpobs_stat ck2 listeners)\" = 0 ]"
 check_totals_frozen ck2 /tmp/ck2.before "cookies=2"
 
 # --- A full SYN queue, cookies on (1) and off (0) ----------------------------
@@ -113,11 +120,17 @@ for ck in 1 0; do
 	netns_new sq$ck
 	in_ns sq$ck sysctl -qw net.ipv4.tcp_syncookies=$ck
 	nstat_snap sq$ck /tmp/sq$ck.before
-	listener_start sq$ck -b 2 -d 30 -p 8080
-	# The clients wait 4 s before sending: time enough for the checks
-	# below even on the slow debug kernel.
-	in_ns sq$ck tcpgen connect -n 8 -w 4 -s 127.0.0.1 8080 &
-	sleep 1
+	listener_start sq$ck -b 2 -d 600 -p 8080
+	# The clients send only once released, after the checks below.
+	tcpgen_bg sq$ck connect -n 8 -w 600 -s 127.0.0.1 8080
+	client=$TCPGEN_PID
+	if [ $ck = 1 ]; then
+		wait_for "[ \"\$(listener_col sq1 8080 syn_q)\" = 3 ] &&
+			[ \"\$(listener_col sq1 8080 reqq_full_cookies)\" -gt 0 ]"
+	else
+		wait_for "[ \"\$(listener_col sq0 8080 syn_q)\" = 3 ] &&
+			[ \"\$(listener_col sq0 8080 reqq_full_drops)\" -gt 0 ]"
+	fi
 	check_settled "cookies=$ck: syn_q equals ss SYN-RECV count" "listener_col sq$ck 8080 syn_q" "ss_synrecv sq$ck 8080"
 	check_eq "cookies=$ck: SYN queue full (syn_q = backlog + 1)" "$(listener_col sq$ck 8080 syn_q)" 3
 	check_eq "cookies=$ck: syn_q_max is backlog + 1" "$(listener_col sq$ck 8080 syn_q_max)" 3
@@ -128,12 +141,15 @@ for ck in 1 0; do
 		check "cookies=0: reqq_full_drops > 0" test "$(listener_col sq0 8080 reqq_full_drops)" -gt 0
 		check_eq "cookies=0: no cookies sent" "$(listener_col sq0 8080 syncookies_sent)" 0
 	fi
-	sleep 4
-	[ $ck = 1 ] && check "cookies=1: syncookies_recv > 0 once clients send" \
-		test "$(listener_col sq1 8080 syncookies_recv)" -gt 0
+	release "$client"
+	if [ $ck = 1 ]; then
+		wait_for "[ \"\$(listener_col sq1 8080 syncookies_recv)\" -gt 0 ]"
+		check "cookies=1: syncookies_recv > 0 once clients send" \
+			test "$(listener_col sq1 8080 syncookies_recv)" -gt 0
+	fi
 	check_all_columns sq$ck /tmp/sq$ck.before "cookies=$ck"
 	bg_cleanup
-	sleep 0.2
+	wait_for "[ \"\$(tcpobs_stat sq$ck listeners)\" = 0 ]"
 	check_totals_frozen sq$ck /tmp/sq$ck.before "cookies=$ck"
 done
 
@@ -141,8 +157,8 @@ done
 netns_new dual
 nstat_snap dual /tmp/dual.before
 listener_start dual -a :: -b 1 -p 8080
-in_ns dual tcpgen connect -n 6 -w 2 127.0.0.1 8080 &
-sleep 1.5
+tcpgen_bg dual connect -n 6 -w 600 127.0.0.1 8080
+wait_for "overflowing dual 8080 2"
 check_eq "dual-stack: listener shown as [::]:8080" \
 	"$(in_ns dual awk 'NR > 1 { print $1 }' /proc/net/tcpobs/listeners)" "[::]:8080"
 check "dual-stack: listen_overflows > 0" test "$(listener_col dual 8080 listen_overflows)" -gt 0
@@ -151,15 +167,15 @@ check_settled "dual-stack: listen_overflows equals TcpExtListenOverflows delta (
 check_settled "dual-stack: listen_drops equals TcpExtListenDrops delta" \
 	"listener_col dual 8080 listen_drops" "kernel_delta dual /tmp/dual.before TcpExtListenDrops"
 bg_cleanup
-sleep 0.2
+wait_for "[ \"\$(tcpobs_stat dual listeners)\" = 0 ]"
 check_totals_frozen dual /tmp/dual.before dual-stack
 
 # --- Namespaces: what happens in one is invisible in another -----------------
 netns_new iso_a
 netns_new iso_b
 listener_start iso_a -b 1 -p 8080
-in_ns iso_a tcpgen connect -n 6 -w 2 127.0.0.1 8080 &
-sleep 1.5
+tcpgen_bg iso_a connect -n 6 -w 600 127.0.0.1 8080
+wait_for "overflowing iso_a 8080 2"
 check "netns: iso_a's listener overflowed" test "$(listener_col iso_a 8080 listen_overflows)" -gt 0
 check_eq "netns: iso_b lists no listener" "$(in_ns iso_b tail -n +2 /proc/net/tcpobs/listeners)" ""
 check_eq "netns: iso_b's listen_overflows total is 0" "$(tcpobs_stat iso_b listen_overflows)" 0
@@ -175,8 +191,8 @@ listener_start pre -b 1 -p 8080
 rmmod tcpobs && insmod "$TCPOBS_KO"
 check_eq "a listener opened before insmod is listed" "$(listener_col pre 8080 backlog)" 1
 nstat_snap pre /tmp/pre.before
-in_ns pre tcpgen connect -n 5 -w 2 127.0.0.1 8080 &
-sleep 1.5
+tcpgen_bg pre connect -n 5 -w 600 127.0.0.1 8080
+wait_for "[ \"\$(listener_col pre 8080 listen_overflows)\" -gt 0 ]"
 check_settled "pre-existing listener: listen_overflows equals TcpExtListenOverflows delta" \
 	"listener_col pre 8080 listen_overflows" "kernel_delta pre /tmp/pre.before TcpExtListenOverflows"
 bg_cleanup

@@ -14,14 +14,10 @@ NS_CYCLES=${NS_CYCLES:-$(abuse_scale 30 10)}
 grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 
 # objects_settle NAME N: tcpobs's NAME count (debugfs objects) comes back
-# to N or below within 30 s (namespaces are freed by a worker, entries
-# after RCU; sockets of earlier tests may still be closing).
+# to N or below (namespaces are freed by a worker, entries after RCU;
+# sockets of earlier tests may still be closing).
 objects_settle() {
-	local i
-	for i in $(seq 150); do
-		[ "$(tcpobs_objects "$1")" -le "$2" ] && return 0
-		sleep 0.2
-	done
+	wait_for "[ \"\$(tcpobs_objects $1)\" -le $2 ]" && return 0
 	echo "$1: $(tcpobs_objects "$1"), want $2"
 	return 1
 }
@@ -43,31 +39,35 @@ for i in $(seq "$NS_CYCLES"); do
 	lpid=$LISTENER_PID
 	before=$(mktemp)
 	nstat_snap "$ns" "$before"
-	in_ns "$ns" tcpgen connect -n 6 -w 1 127.0.0.1 80 >/dev/null &
+	in_ns "$ns" tcpgen connect -n 6 -w 0 127.0.0.1 80 >/dev/null &
 	cpid=$!
 	in_ns "$ns" tcpgen pairs -n 20 -p 81 >/dev/null
 	# (settled: on a slow kernel the last minisocks may still be coming)
-	for t in 1 2 3 4 5 6 7 8 9 10; do
-		[ "$(tw_stat "$ns" tw)" = "$(sockstat_tw "$ns")" ] && { tw_ok=$((tw_ok + 1)); break; }
-		sleep 0.2
-	done
-	in_ns "$ns" tcpgen churn -t 2 -p 82 >/dev/null &
+	wait_for -t "$SETTLE_S" "[ \"\$(tw_stat $ns tw)\" = \"\$(sockstat_tw $ns)\" ]" &&
+		tw_ok=$((tw_ok + 1))
+	# A churn that runs until the namespace is gone (killed below).
+	ip netns exec "$ns" tcpgen churn -t 600 -p 82 >/dev/null &
 	tpid=$!
 	wait "$cpid"
-	for t in 1 2 3 4 5 6 7 8 9 10; do
-		[ "$(listener_col "$ns" 80 listen_overflows)" = "$(kernel_delta "$ns" "$before" TcpExtListenOverflows)" ] &&
-			{ lo_ok=$((lo_ok + 1)); break; }
-		sleep 0.2
-	done
-	# Readers holding every file of the namespace open across its end.
+	wait_for -t "$SETTLE_S" "[ \"\$(listener_col $ns 80 listen_overflows)\" = \"\$(kernel_delta $ns $before TcpExtListenOverflows)\" ]" &&
+		lo_ok=$((lo_ok + 1))
+	# Readers holding every file of the namespace open across its end:
+	# each opens its file, says so, and reads once the namespace is gone.
+	rpids=()
 	for f in /proc/net/tcpobs/*; do
-		in_ns "$ns" bash -c "exec 3<$f; sleep 0.3; cat <&3; cat $f" >/dev/null 2>&1 &
+		in_ns "$ns" bash -c "exec 3<$f; echo > /tmp/nsr.$i.${f##*/}; while ! [ -e /tmp/nsr.$i.gone ]; do sleep 0.05; done; cat <&3; cat $f" >/dev/null 2>&1 &
+		rpids+=($!)
 	done
-	[ "$(tcpobs_stat "$ns" sockets)" -gt 0 ] && live=$((live + 1))
+	wait_for "[ \$(ls /tmp/nsr.$i.* 2>/dev/null | wc -l) -ge \$(ls /proc/net/tcpobs | wc -l) ]"
+	wait_for "[ \"\$(tcpobs_stat $ns sockets)\" -gt 0 ]" && live=$((live + 1))
 	# Gone while the churn still runs: the namespace dies when it ends.
 	ip netns del "$ns"
 	kill "$lpid" 2>/dev/null
-	rm -f "$before"
+	touch /tmp/nsr.$i.gone
+	wait "${rpids[@]}"
+	kill "$tpid" 2>/dev/null
+	wait "$tpid"
+	rm -f "$before" /tmp/nsr.$i.*
 done
 wait
 t1=$EPOCHREALTIME

@@ -45,9 +45,10 @@ readers+=($!)
 for nsd in $(seq "$NS_TEARDOWNS"); do
 	ns=rc_d$nsd
 	ip netns add "$ns" && ip -n "$ns" link set lo up
-	ip netns exec "$ns" tcpgen open -n 20 -p 7503 >/dev/null 2>&1 &
+	rm -f /tmp/race.open
+	ip netns exec "$ns" tcpgen open -n 20 -p 7503 -r /tmp/race.open >/dev/null 2>&1 &
 	op=$!
-	sleep 0.2
+	wait_for "[ -s /tmp/race.open ]"
 	in_ns "$ns" bash -c 'for i in 1 2 3 4 5; do cat /proc/net/tcpobs/sockets; tcpobs sockets; done' >/dev/null 2>&1 &
 	rp=$!
 	ip netns del "$ns"

@@ -23,22 +23,30 @@ netns_new s_iso
 check_eq "isolation: another netns has no rows" "$(in_ns s_iso tail -n +2 /proc/net/tcpobs/sockets | wc -l)" 0
 check_eq "isolation: another netns has sockets 0" "$(tcpobs_stat s_iso sockets)" 0
 bg_cleanup
-sleep 0.3
+wait_for "[ \"\$(tcpobs_stat s1 sockets)\" = 0 ]"
 check_eq "closed: no rows left" "$(in_ns s1 tail -n +2 /proc/net/tcpobs/sockets | wc -l)" 0
 check_eq "closed: stats sockets back to 0" "$(tcpobs_stat s1 sockets)" 0
 
-# --- CLOSE-WAIT: a server that does not close for 6 s ------------------------
+# --- CLOSE-WAIT: a server that does not close until 4.2 s have passed ------
+# (it holds them until released: the checks take what time they take)
 netns_new s2
 nstat_snap s2 /tmp/s2.before
-tcpgen_bg s2 closewait -n 4 -p 7071 -w 6
+tcpgen_bg s2 closewait -n 4 -p 7071 -w 600
 check_eq "close-wait: 4 rows in CLOSE-WAIT" "$(sockets_rows s2 CLOSE-WAIT | wc -l)" 4
 check_eq "close-wait: ss agrees" "$(in_ns s2 ss -tanH state close-wait | wc -l)" 4
-a1=$(sockets_rows s2 CLOSE-WAIT | awk '{ print $4 }' | sort -n | head -n 1)
-sleep 1
-a2=$(sockets_rows s2 CLOSE-WAIT | awk '{ print $4 }' | sort -n | head -n 1)
-check "close-wait: age in state grows ($a1 -> $a2 s)" awk -v a="$a1" -v b="$a2" 'BEGIN { exit !(b - a >= 0.9 && b - a < 2) }'
+# cw_age: the youngest CLOSE-WAIT age; the VM's clock beside it
+cw_age() { sockets_rows s2 CLOSE-WAIT | awk '{ print $4 }' | sort -n | head -n 1; }
+a1=$(cw_age) t1=$EPOCHREALTIME
+wait_for "awk -v a=\"\$(cw_age)\" -v b=$a1 'BEGIN { exit !(a - b >= 1) }'"
+a2=$(cw_age) t2=$EPOCHREALTIME
+check "close-wait: age in state grows as the clock does ($a1 -> ${a2:-nothing} s in $t1 -> $t2)" \
+	awk -v a="$a1" -v b="$a2" -v t1="$t1" -v t2="$t2" \
+	'BEGIN { d = b - a; c = t2 - t1; exit !(b != "" && d >= 1 && d <= c + 1) }'
+# Into the 4.2-8.4 s bucket of the lifetime histogram, then released.
+wait_for "awk -v a=\"\$(cw_age)\" 'BEGIN { exit !(a >= 4.3) }'"
+release "$TCPGEN_PID"
 wait "$BG_PID"
-sleep 0.3
+wait_for "[ \"\$(lifetime_count s2 LAST-ACK)\" = 4 ]"
 nstat_snap s2 /tmp/s2.after
 check_eq "close-wait closed: CLOSE-WAIT histogram counts 4" "$(lifetime_count s2 CLOSE-WAIT)" 4
 check_eq "close-wait closed: all 4 in the 4.2-8.4 s bucket" \
@@ -60,7 +68,7 @@ check_eq "cap 6: sockets is 6" "$(tcpobs_stat s3 sockets)" 6
 check_eq "cap 6: sockets_table_full is the overflow, 4" "$(tcpobs_stat s3 sockets_table_full)" 4
 check_eq "cap 6: 6 rows" "$(in_ns s3 tail -n +2 /proc/net/tcpobs/sockets | wc -l)" 6
 bg_cleanup
-sleep 0.3
+wait_for "[ \"\$(tcpobs_stat s3 sockets)\" = 0 ]"
 check_eq "cap 6: back to 0 after close" "$(tcpobs_stat s3 sockets)" 0
 tcpgen_bg s3 open -n 3 -p 7073
 check_eq "cap 6: the freed room is reused (6 tracked, table_full still 4)" \

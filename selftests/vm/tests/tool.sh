@@ -20,9 +20,10 @@ netns_new t1
 nstat_snap t1 /tmp/t1.before
 listener_start t1 -b 2 -p 9090
 listener_start t1 -b 128 -p 8080
-in_ns t1 tcpgen connect -n 10 -w 4 127.0.0.1 9090 &
-in_ns t1 tcpgen connect -n 3 -w 4 127.0.0.1 8080 &
-sleep 1.5
+tcpgen_bg t1 connect -n 10 -w 600 127.0.0.1 9090
+tcpgen_bg t1 connect -n 3 -w 600 127.0.0.1 8080
+wait_for "[ \"\$(listener_col t1 9090 accept_q)\" = 3 ] && [ \"\$(listener_col t1 9090 listen_overflows)\" -gt 0 ] &&
+	[ \"\$(listener_col t1 8080 accept_q)\" = 3 ]"
 
 check_same "stats: tcpobs stats equals /proc/net/tcpobs/stats" \
 	"in_ns t1 tcpobs stats | norm | grep -v '^events_'" \
@@ -63,9 +64,9 @@ bg_cleanup
 # --- SYN queue full with cookies off; cookies firing --------------------------
 netns_new tq0
 in_ns tq0 sysctl -qw net.ipv4.tcp_syncookies=0
-listener_start tq0 -b 2 -d 30 -p 8080
-in_ns tq0 tcpgen connect -n 8 -w 5 -s 127.0.0.1 8080 &
-sleep 1
+listener_start tq0 -b 2 -d 600 -p 8080
+tcpgen_bg tq0 connect -n 8 -w 600 -s 127.0.0.1 8080
+wait_for "[ \"\$(listener_col tq0 8080 reqq_full_drops)\" -gt 0 ]"
 d=$(in_ns tq0 tcpobs -j diagnose port 8080)
 check "diagnose, SYN queue full, tcp_syncookies=0: syn_queue_full" grep -q '"verdict": *"syn_queue_full"' <<<"$d"
 check "... and its fix turns cookies on" grep -q "tcp_syncookies=1" <<<"$d"
@@ -74,8 +75,8 @@ bg_cleanup
 netns_new tq2
 in_ns tq2 sysctl -qw net.ipv4.tcp_syncookies=2
 listener_start tq2 -b 128 -p 8080
-in_ns tq2 tcpgen connect -n 3 -w 3 127.0.0.1 8080 &
-sleep 1
+tcpgen_bg tq2 connect -n 3 -w 600 127.0.0.1 8080
+wait_for "[ \"\$(listener_col tq2 8080 syncookies_sent)\" -ge 3 ]"
 d=$(in_ns tq2 tcpobs -j diagnose port 8080)
 check "diagnose, cookies firing (tcp_syncookies=2): syncookies" grep -q '"verdict": *"syncookies"' <<<"$d"
 check_eq "... syncookies_sent in the verdict equals the ledger's" \
@@ -85,27 +86,31 @@ bg_cleanup
 # --- watch: listen-drop events, and a forced gap ----------------------------
 netns_new tw
 listener_start tw -b 1 -p 7000
-in_ns tw tcpobs -c 3 watch listen-drops > /tmp/watch.out 2>&1 &
+ip netns exec tw tcpobs -c 3 watch listen-drops > /tmp/watch.out 2>&1 &
 wpid=$!
-sleep 0.5
-in_ns tw tcpgen connect -n 6 -w 1 127.0.0.1 7000 &
-for i in 1 2 3 4 5 6; do sleep 0.5; in_ns tw tcpgen connect -n 2 -w 1 127.0.0.1 7000 & done
-timeout 10 tail --pid=$wpid -f /dev/null 2>/dev/null || wait $wpid
+# The tool subscribes, then turns listen-drop events on (bit 1).
+wait_for "[ \$(( \$(in_ns tw nlfuzz -o | awk '{ print \$2 }') & 1 )) = 1 ]"
+# Listen-drop events are rate-limited per listener (interval_ms): new
+# drops until the tool has its three events.
+wait_for "! kill -0 $wpid 2>/dev/null ||
+	{ in_ns tw tcpgen connect -n 2 -w 0 127.0.0.1 7000; sleep 0.2; false; }"
+kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
 check "watch: received listen-drop events" grep -q "listen-drop" /tmp/watch.out
 check "watch: they name the listener" grep -q "127.0.0.1:7000" /tmp/watch.out
 bg_cleanup
-kill $wpid 2>/dev/null
 
 netns_new tg
 # ip execs the tool: $! is the tool's pid, for SIGSTOP.
 ip netns exec tg tcpobs --rcvbuf 256 -c 400 watch states > /tmp/gap.out 2>&1 &
 gpid=$!
-sleep 0.5
+wait_for "[ \$(( \$(in_ns tg nlfuzz -o | awk '{ print \$2 }') & 2 )) = 2 ]"
 # A stopped reader's socket overflows: events are lost, deterministically.
 kill -STOP $gpid
-in_ns tg tcpgen churn -t 2 -p 7001 >/dev/null
+in_ns tg tcpgen pairs -n 100 -p 7001 >/dev/null
 kill -CONT $gpid
-sleep 2	# the tool reports a missing sequence number after 1 s
+# (the tool reports a missing sequence number 1 s after it saw the next)
+wait_for "grep -Eq '^(gap|overrun)' /tmp/gap.out"
 kill $gpid 2>/dev/null
 wait $gpid 2>/dev/null
 check "watch: a stopped reader with a tiny buffer reports the gap or overrun" grep -Eq "^(gap|overrun)" /tmp/gap.out

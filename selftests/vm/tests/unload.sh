@@ -37,7 +37,8 @@ sender=$!
 	sleep 0.3
 done ) >/dev/null 2>&1 &
 reader=$!
-sleep 0.5
+# (the reloads start once a bulk transfer runs)
+wait_for "[ -n \"\$(in_ns ul_c ss -tnH state established 'dport = :9300')\" ]"
 
 unloads=0 loads=0
 t0=$EPOCHREALTIME
@@ -56,8 +57,9 @@ check "connection churn still running through the cycles" kill -0 "$churn"
 # The bulk transfers: stop after the current one, then compare.
 touch /tmp/ul_stop
 wait "$sender"
-sleep 0.3
 sent=$(awk '$1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ul_sent.out)
+# (until the sink has read the last one to its end)
+wait_for "[ \$(wc -l < /tmp/ul_sink.out) -ge ${sent%% *} ]"
 got=$(awk '{ n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ul_sink.out)
 diag "bulk transfers (count bytes): sent $sent, received $got"
 check "bulk: no transfer failed" bash -c '! grep -q fail /tmp/ul_sent.out'
@@ -70,11 +72,7 @@ kill "$overflower" 2>/dev/null
 wait "$overflower" 2>/dev/null
 # Until the last connects' retransmits stop adding overflows (2 s quiet).
 kov() { in_ns ul_o nstat -asz | awk '$1 == "TcpExtListenOverflows" { print $2 }'; }
-for i in $(seq 30); do
-	a=$(kov)
-	sleep 2
-	[ "$(kov)" = "$a" ] && break
-done
+quiet_for 2 kov
 rmmod tcpobs && insmod "$TCPOBS_KO"
 before=$(mktemp)
 nstat_snap ul_o "$before"
@@ -85,7 +83,7 @@ check "reloaded: the listener overflowed again" test "$(listener_col ul_o 9200 l
 
 # After the last load the module counts again: the churn adds to the matrix.
 a=$(state_count ul_a CLOSE SYN-SENT)
-sleep 0.5
+wait_for "[ \$(state_count ul_a CLOSE SYN-SENT) -gt $a ]"
 b=$(state_count ul_a CLOSE SYN-SENT)
 check "the reloaded module counts new connections ($a -> $b)" test "$b" -gt "$a"
 
