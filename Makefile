@@ -17,7 +17,8 @@
 # scripts/setup installs the Debian packages the project needs.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-CACHE ?= $(TOP)/.cache
+CACHE ?= $(shell $(TOP)/scripts/cache-dir)
+export TCPOBS_CACHE := $(CACHE)
 KERNELS := 6.1 6.12
 
 ifneq ($(KERNEL),)
@@ -75,9 +76,9 @@ kernels:
 	$(TOP)/scripts/fetch-kernels all
 
 # The whole suite; the tool's unit tests run inside it (selftests/run-all).
+# (run-all builds the debug kernel, on first use, while the Debian
+# kernels' suites run.)
 check: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs tools
-	$(TOP)/scripts/debug-kernel
-	$(MAKE) -s .build/debug/kmod/tcpobs.ko
 	$(TOP)/selftests/run-all $(KERNELS) debug
 
 check-unit: tools
@@ -90,8 +91,6 @@ check-vm: $(foreach k,$(KERNELS),.build/$(k)/kmod/tcpobs.ko) progs tools
 # DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_LIST), built on first use. The abuse
 # tests run at a fraction of their volume there, FULL=1 at all of it.
 check-debug: progs tools
-	$(TOP)/scripts/debug-kernel
-	$(MAKE) -s .build/debug/kmod/tcpobs.ko
 	TCPOBS_FULL=$(FULL) $(TOP)/selftests/run-all --no-static debug
 
 demo:
