@@ -13,5 +13,16 @@
 #define _TCPOBS_COMPAT_H
 
 #include <linux/version.h>
+#include <net/net_namespace.h>
+
+/*
+ * The established hash of the namespace's TCP sockets: a namespace may have
+ * its own since 6.1 (net.ipv4.tcp_child_ehash_entries), found through its
+ * timewait death row.
+ */
+static inline struct inet_hashinfo *tcpobs_tcp_hashinfo(const struct net *net)
+{
+	return net->ipv4.tcp_death_row.hashinfo;
+}
 
 #endif /* _TCPOBS_COMPAT_H */

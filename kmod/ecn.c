@@ -13,12 +13,21 @@
  *                        SYN and SYN-ACK where they negotiate ECN
  *   LOCAL_OUT (last)     TCP: ECE and CWR sent, likewise
  *
- * The hooks never change a packet's fate (always NF_ACCEPT), take no lock,
- * allocate nothing, and find the socket only through skb->sk: per-CPU
- * counters for the namespace, and atomics in the socket's lifecycle entry
- * (one hash lookup by cookie) when the socket is tracked and the packet
- * carries an ECN mark (ECT, CE, ECE or CWR): a socket's Not-ECT count is
- * its segs_in minus the marked ones, so plain traffic needs no lookup.
+ * The hooks never change a packet's fate (always NF_ACCEPT), take no lock
+ * and allocate nothing: per-CPU counters for the namespace, and atomics in
+ * the socket's lifecycle entry (one hash lookup by cookie) when the socket
+ * is tracked and the packet carries an ECN mark (ECT, CE, ECE or CWR): a
+ * socket's Not-ECT count is its segs_in minus the marked ones, so plain
+ * traffic needs no lookup.
+ *
+ * The socket is skb->sk. An incoming packet has none when TCP early demux
+ * is off (net.ipv4.tcp_early_demux=0) or found nothing, and has a request
+ * socket when it was demuxed while its handshake's last ACK was still
+ * making the child; then the hook looks the socket up in the established
+ * hash, as tcp_v4_rcv() and tcp_v6_rcv() will (one lookup, which a packet
+ * for no connection costs the kernel anyway). A marked packet taken on one
+ * CPU while the ACK is making the child on another is counted for the
+ * namespace only.
  *
  * The namespace's codepoints over all IP packets are the kernel's own
  * IpExtIn*Pkts / Ip6In*Pkts, counted in ip_rcv_core(): tcpobs reports their
@@ -41,7 +50,9 @@
 #include <linux/sort.h>
 #include <linux/tcp.h>
 #include <net/dsfield.h>
+#include <net/inet6_hashtables.h>
 #include <net/inet_ecn.h>
+#include <net/inet_hashtables.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -72,8 +83,9 @@ static unsigned int tcpobs_ecn_cp(const struct sk_buff *skb, u8 pf)
 	return ip_hdr(skb)->tos & INET_ECN_MASK;
 }
 
-/* The TCP header's flags byte, if it is TCP. */
-static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags)
+/* The TCP header's flags byte and offset, if it is TCP. */
+static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags,
+			   unsigned int *thoff)
 {
 	unsigned int off;
 	u8 buf;
@@ -98,6 +110,7 @@ static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags)
 	if (!f)
 		return false;
 	*flags = *f;
+	*thoff = off;
 	return true;
 }
 
@@ -106,13 +119,45 @@ static bool tcpobs_ecn_tcp(const struct sk_buff *skb, u8 pf, u8 *flags)
 #define TCPOBS_TH_CWR 0x80
 
 static struct tcpobs_sk_ecn *tcpobs_ecn_sk(struct tcpobs_net *tn,
-					   const struct sk_buff *skb)
+					   const struct sock *sk)
 {
-	struct sock *sk = skb->sk;
-
 	if (!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
 		return NULL;
 	return tcpobs_sockets_ecn(tn, sk);
+}
+
+/*
+ * The established, request or timewait socket an incoming TCP packet is
+ * for, with a reference (sock_gen_put()), or NULL.
+ */
+static struct sock *tcpobs_ecn_lookup(struct sk_buff *skb,
+				      const struct nf_hook_state *state,
+				      unsigned int thoff)
+{
+	struct inet_hashinfo *h = tcpobs_tcp_hashinfo(state->net);
+	struct tcphdr buf;
+	const struct tcphdr *th;
+
+	th = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	if (!th)
+		return NULL;
+	if (state->pf == NFPROTO_IPV6) {
+#if IS_ENABLED(CONFIG_IPV6)
+		const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+
+		return __inet6_lookup_established(state->net, h, &ip6->saddr,
+						  th->source, &ip6->daddr,
+						  ntohs(th->dest),
+						  inet6_iif(skb),
+						  inet6_sdif(skb));
+#else
+		return NULL;
+#endif
+	}
+	return __inet_lookup_established(state->net, h, ip_hdr(skb)->saddr,
+					 th->source, ip_hdr(skb)->daddr,
+					 ntohs(th->dest), inet_iif(skb),
+					 inet_sdif(skb));
 }
 
 static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
@@ -121,11 +166,12 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 	struct tcpobs_net *tn = priv;
 	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(tn->pcpu);
 	bool out = state->hook == NF_INET_LOCAL_OUT;
-	unsigned int cp = 0, w, ece = 0, cwr = 0;
+	unsigned int cp = 0, w, ece = 0, cwr = 0, thoff;
+	struct sock *ref = NULL;
 	struct tcpobs_sk_ecn *x;
 	u8 flags;
 
-	if (!pcpu || !tcpobs_ecn_tcp(skb, state->pf, &flags))
+	if (!pcpu || !tcpobs_ecn_tcp(skb, state->pf, &flags, &thoff))
 		return NF_ACCEPT;
 	w = tcpobs_ecn_weight(skb);
 	if (!out) {
@@ -151,7 +197,10 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	rcu_read_lock();
-	x = tcpobs_ecn_sk(tn, skb);
+	/* Not demuxed, or to a request socket: found as TCP will find it. */
+	if (!out && (!skb->sk || skb->sk->sk_state == TCP_NEW_SYN_RECV))
+		ref = tcpobs_ecn_lookup(skb, state, thoff);
+	x = tcpobs_ecn_sk(tn, ref ? ref : skb->sk);
 	if (x) {
 		if (out) {
 			atomic_add(ece, &x->ece_out);
@@ -162,6 +211,8 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 			atomic_add(cwr, &x->cwr_in);
 		}
 	}
+	if (ref)
+		sock_gen_put(ref);
 	rcu_read_unlock();
 	return NF_ACCEPT;
 }

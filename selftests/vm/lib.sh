@@ -290,12 +290,12 @@ kernel_delta() {
 # tcpgen_bg NS MODE ARGS...: tcpgen MODE in the background; returns once it
 # wrote its ready file. $BG_PID is the job (to wait for), $TCPGEN_PID
 # tcpgen's own pid (for signals: SIGUSR1 ends its current wait); both are
-# killed by bg_cleanup.
+# killed by bg_cleanup. With $TCPGEN_CPU set, tcpgen runs on that CPU only.
 tcpgen_bg() {
 	local ns=$1 mode=$2 ready
 	shift 2
 	ready=$(mktemp -u /tmp/ready.XXXXXX)
-	in_ns "$ns" tcpgen "$mode" -r "$ready" "$@" 2>>/tmp/tcpgen.err &
+	in_ns "$ns" ${TCPGEN_CPU:+taskset -c "$TCPGEN_CPU"} tcpgen "$mode" -r "$ready" "$@" 2>>/tmp/tcpgen.err &
 	BG_PID=$!
 	TCPGEN_PID=
 	wait_for "[ -s $ready ]" || return 1

@@ -37,19 +37,25 @@ check_codepoints() {
 	done
 }
 
-# ce_run WHAT A B SERVER_ADDR FAMILY: two 2 MB transfers A -> B with every
-# ECT(0) packet from A marked CE.
+# ce_run WHAT A B SERVER_ADDR FAMILY [nodemux]: two 2 MB transfers A -> B
+# with every ECT(0) packet from A marked CE; with nodemux, B's TCP early
+# demux is off (no socket on the packets when the hooks see them).
+# The sender runs on CPU 0 only: its handshake's last ACK and its first
+# data are then taken in order. (From two CPUs at once, data may reach the
+# hooks while the ACK is still making the child socket on the other: the
+# namespace counts it, no socket does.)
 ce_run() {
 	local what=$1 a=$2 b=$3 addr=$4 fam=$5
 	in_ns "$a" sysctl -qw net.ipv4.tcp_ecn=1
 	in_ns "$b" sysctl -qw net.ipv4.tcp_ecn=1
+	[ "$6" = nodemux ] && in_ns "$b" sysctl -qw net.ipv4.tcp_early_demux=0
 	check "$what: CE marking set up (tc pedit)" ce_mark "$a" "v$a"
 	tcpgen_bg "$b" sink $([ "$fam" = ip6 ] && echo -6) -p 5001 > "/tmp/$b.sink"
 	snap "$a" "/tmp/$a.0"
 	snap "$b" "/tmp/$b.0"
 	# Each connection is held open after its bytes went, until released:
 	# the first one is looked at live, idle, its figures still.
-	tcpgen_bg "$a" send -n 2 -b 2000000 -w 600 "$addr" 5001 > "/tmp/$a.sent"
+	TCPGEN_CPU=0 tcpgen_bg "$a" send -n 2 -b 2000000 -w 600 "$addr" 5001 > "/tmp/$a.sent"
 	local sender=$TCPGEN_PID ss_dce ss2 ours
 	ss_dce_of() {
 		in_ns "$1" ss -tinH state established "dport = :5001" | grep -o 'delivered_ce:[0-9]*' | cut -d: -f2
@@ -104,6 +110,10 @@ veth_pair ea eb 1
 ce_run "IPv4 CE" ea eb 10.1.0.2 ip
 veth_pair e6a e6b 2
 ce_run "IPv6 CE" e6a e6b fd02::2 ip6
+veth_pair dma dmb 5
+ce_run "IPv4 CE, no early demux" dma dmb 10.5.0.2 ip nodemux
+veth_pair d6a d6b 7
+ce_run "IPv6 CE, no early demux" d6a d6b fd07::2 ip6 nodemux
 
 # --- no ECN: the client does not ask for it ---------------------------------
 veth_pair na nb 3
