@@ -10,7 +10,7 @@
 source "$(dirname "$0")/../lib.sh"
 trap 'bg_cleanup; netns_cleanup' EXIT
 
-NS_CYCLES=${NS_CYCLES:-$(abuse_scale 30 10)}
+NS_CYCLES=${NS_CYCLES:-$(abuse_scale 15 10)}
 grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 
 # objects_settle NAME N: tcpobs's NAME count (debugfs objects) comes back
