@@ -115,6 +115,44 @@ static void hold(double seconds)
 	released = 0;
 }
 
+/*
+ * Waits until FD's socket is in STATE (a TCP_* value, as TCP_INFO gives
+ * it): the point is to return when the kernel has done the transition, not
+ * after a guess at how long that takes. Dies after 120 s.
+ */
+static void wait_state(int fd, int state, const char *what)
+{
+	double end = now() + 120;
+	struct tcp_info ti;
+	socklen_t len;
+
+	for (;;) {
+		len = sizeof(ti);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			die("getsockopt TCP_INFO");
+		if (ti.tcpi_state == state)
+			return;
+		if (now() > end) {
+			fprintf(stderr, "tcpgen: %s: still in state %u after 120 s\n",
+				what, ti.tcpi_state);
+			exit(1);
+		}
+		usleep(1000);
+	}
+}
+
+/* The server end of a connection the peer has closed: sends its FIN and
+ * returns once the socket is CLOSED (the peer's ACK, or its RST, came back),
+ * then frees it.
+ */
+static void close_server(int s)
+{
+	if (shutdown(s, SHUT_WR))
+		die("shutdown");
+	wait_state(s, TCP_CLOSE, "the peer's last ACK");
+	close(s);
+}
+
 static int do_listen(const char *a, int p, int backlog)
 {
 	struct sockaddr_storage ss;
@@ -167,7 +205,7 @@ static void one_pair(int lfd, const char *a)
 	close(c);
 	if (read(s, buf, sizeof(buf)) != 0)
 		die("read EOF");
-	close(s);
+	close_server(s);
 }
 
 static double now(void)
@@ -195,8 +233,6 @@ static int cmd_pairs(int n, double seconds)
 			one_pair(lfd, a);
 	}
 	close(lfd);
-	/* Let the last ACKs (LAST-ACK -> CLOSE) be processed. */
-	usleep(100 * 1000);
 	printf("%ld\n", done);
 	return 0;
 }
@@ -288,12 +324,12 @@ static int cmd_closewait(int n, int wait_s, const char *ready)
 	close(lfd);
 	for (i = 0; i < n; i++)
 		close(cli[i]);
-	usleep(100 * 1000);
+	for (i = 0; i < n; i++)
+		wait_state(srv[i], TCP_CLOSE_WAIT, "the peer's FIN");
 	write_ready(ready);
 	hold(wait_s);
 	for (i = 0; i < n; i++)
-		close(srv[i]);
-	usleep(200 * 1000);
+		close_server(srv[i]);
 	return 0;
 }
 
