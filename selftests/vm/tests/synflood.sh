@@ -31,13 +31,15 @@ flood() {	# flood COOKIES PORT
 	in_ns sf_a synflood -n "$FLOOD" 10.9.0.2 "$port" > /tmp/sf.sent &
 	local fpid=$!
 	# Meanwhile, ordinary connections elsewhere on the host.
-	# (30 s each: the debug kernel takes 80 s for the flood)
+	# (a generous 60 s each: the debug kernel takes 80 s for the whole flood)
 	for i in $(seq 5); do
-		in_ns sf_c timeout 30 tcpgen pairs -n 5 -p 83 >/dev/null && ok=$((ok + 1))
+		in_ns sf_c timeout 60 tcpgen pairs -n 5 -p 83 >/dev/null && ok=$((ok + 1))
 	done
 	wait "$fpid"
 	t1=$EPOCHREALTIME
 	sent=$(cat /tmp/sf.sent)
+	# (the bursts' last closes may still be on their way through softirq)
+	wait_for "[ \"\$(tcpobs_objects sockets)\" -le $o0 ] && [ \"\$(tcpobs_objects listeners)\" -le $l0 ]"
 	o1=$(tcpobs_objects sockets)
 	l1=$(tcpobs_objects listeners)
 	diag "cookies=$cookies: $sent SYNs in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s;" \
