@@ -34,11 +34,15 @@ nstat_snap s2 /tmp/s2.before
 tcpgen_bg s2 closewait -n 4 -p 7071 -w 600
 check_eq "close-wait: 4 rows in CLOSE-WAIT" "$(sockets_rows s2 CLOSE-WAIT | wc -l)" 4
 check_eq "close-wait: ss agrees" "$(in_ns s2 ss -tanH state close-wait | wc -l)" 4
-# cw_age: the youngest CLOSE-WAIT age; the VM's clock beside it
+# cw_age: the youngest CLOSE-WAIT age. The VM's clock is read before the
+# first reading and after the second, so the clock's interval holds the
+# ages' one, however long each reading takes.
 cw_age() { sockets_rows s2 CLOSE-WAIT | awk '{ print $4 }' | sort -n | head -n 1; }
-a1=$(cw_age) t1=$EPOCHREALTIME
+t1=$EPOCHREALTIME
+a1=$(cw_age)
 wait_for "awk -v a=\"\$(cw_age)\" -v b=$a1 'BEGIN { exit !(a - b >= 1) }'"
-a2=$(cw_age) t2=$EPOCHREALTIME
+a2=$(cw_age)
+t2=$EPOCHREALTIME
 check "close-wait: age in state grows as the clock does ($a1 -> ${a2:-nothing} s in $t1 -> $t2)" \
 	awk -v a="$a1" -v b="$a2" -v t1="$t1" -v t2="$t2" \
 	'BEGIN { d = b - a; c = t2 - t1; exit !(b != "" && d >= 1 && d <= c + 1) }'
