@@ -22,20 +22,22 @@ objects_settle() {
 	return 1
 }
 
-# (a namespace deleted by the test before may still be going: the kernel's
-# list drops it first, tcpobs's count after an RCU grace period)
+# One reading of both counts (kept in /tmp/nets.agree), retried until they
+# agree: a namespace deleted by the test before may still be going (the
+# kernel's list drops it first, tcpobs's count after an RCU grace period),
+# and an earlier test's namespaces can go in several batches.
 objects_agree() {
-	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 } END { exit a != k }' \
-		/sys/kernel/debug/tcpobs/objects
+	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 }
+		END { print a " " k; exit a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
 }
 wait_for objects_agree
-base_nets=$(tcpobs_objects namespaces)
+read -r base_nets kernel_nets < /tmp/nets.agree || true
+base_nets=${base_nets:-none}
 base_sk=$(tcpobs_objects sockets)
 base_l=$(tcpobs_objects listeners)
 base_tw=$(tcpobs_objects tw_keys)
 base_ecn=$(tcpobs_objects ecn_ports)
-check "debugfs: tcpobs state for every namespace ($base_nets)" \
-	test "$base_nets" = "$(tcpobs_objects kernel_namespaces)"
+check_eq "debugfs: tcpobs state for every namespace (the kernel's $kernel_nets)" "$base_nets" "${kernel_nets:-}"
 
 tw_ok=0 lo_ok=0 live=0
 t0=$EPOCHREALTIME
