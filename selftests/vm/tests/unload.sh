@@ -23,7 +23,7 @@ grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 churn=$!
 # a listener that never accepts, overflowing all along,
 listener_start ul_o -b 1 -p 9200
-( while :; do in_ns ul_o tcpgen connect -n 4 -w 1 127.0.0.1 9200; done ) >/dev/null 2>&1 &
+( while [ ! -e /tmp/ul_ostop ]; do in_ns ul_o tcpgen connect -n 4 -w 1 127.0.0.1 9200; done ) >/dev/null 2>&1 &
 overflower=$!
 # bulk transfers of 4 MB over the veth pair at 50 Mbit/s (the sink prints
 # what it got),
@@ -68,7 +68,10 @@ check_eq "bulk: every byte sent arrived (transfers, bytes)" "$got" "$sent"
 
 # The overflowing listener: after one more load, new overflows are
 # attributed exactly (the ledger starts from the listener's walk at load).
-kill "$overflower" 2>/dev/null
+# (stopped by a flag and waited for, connect included: killing the loop
+# would leave its last connect running, whose SYNs could land after the
+# reload below)
+touch /tmp/ul_ostop
 wait "$overflower" 2>/dev/null
 # Until the last connects' retransmits stop adding overflows (2 s quiet).
 kov() { in_ns ul_o nstat -asz | awk '$1 == "TcpExtListenOverflows" { print $2 }'; }
@@ -92,4 +95,4 @@ wait "$churn" 2>/dev/null
 check "module unloads cleanly at the end" rmmod tcpobs
 check "its slab cache is gone with it" bash -c '! grep -q "^tcpobs" /proc/slabinfo'
 check "module loads again" insmod "$TCPOBS_KO"
-rm -f /tmp/ul_stop "$before"
+rm -f /tmp/ul_stop /tmp/ul_ostop "$before"
