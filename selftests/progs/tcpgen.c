@@ -9,17 +9,18 @@
  *	client's TIME-WAIT.
  *   tcpgen churn   [-6] [-t SECONDS] [-p PORT]
  *	The same as pairs, in a loop, for SECONDS.
- *   tcpgen listen  [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]
- *	Listen and never accept. -d sets TCP_DEFER_ACCEPT, so handshakes
+ *   tcpgen listen  [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-n N] [-r FILE]
+ *	Listen and never accept; with -n, on N ports from PORT up. -d sets TCP_DEFER_ACCEPT, so handshakes
  *	whose client sends no data stay in the SYN queue. Writes its pid to
  *	FILE once listening, then sleeps until killed.
  *   tcpgen connect [-n N] [-w SECONDS] [-s] [-r FILE] ADDR PORT
  *	N non-blocking connects, kept open for SECONDS (default 1). With -s,
  *	then send one byte on each and wait SECONDS again. FILE is written
  *	once the connects are issued.
- *   tcpgen open    [-6] [-n N] [-p PORT] [-r FILE]
+ *   tcpgen open    [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]
  *	N established connections over loopback, held open (both ends in
- *	this process) until killed. Writes its pid to FILE once they are up.
+ *	this process) until killed, or with -w for SECONDS once they are
+ *	all up (then closed). Writes its pid to FILE once they are up.
  *   tcpgen sink    [-6] [-a ADDR] [-p PORT] [-r FILE]
  *	Accept connections one at a time, read each to EOF, print the bytes
  *	received ("<bytes>"), close it; until killed.
@@ -48,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,16 +239,28 @@ static int cmd_pairs(int n, double seconds)
 	return 0;
 }
 
+/* Thousands of sockets in one process: the soft limit up to the hard one. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 static void write_ready(const char *ready);
 
-static int cmd_listen(int backlog, const char *ready)
+static int cmd_listen(int n, int backlog, const char *ready)
 {
-	int lfd = do_listen(addr ? addr : default_addr(), port, backlog);
+	int i;
 
+	for (i = 0; i < n; i++)
+		do_listen(addr ? addr : default_addr(), port + i, backlog);
 	write_ready(ready);
 	for (;;)
 		pause();
-	close(lfd);
 	return 0;
 }
 
@@ -296,7 +310,7 @@ static void open_n(int n, int lfd, const char *a, int *cli, int *srv)
 	}
 }
 
-static int cmd_open(int n, const char *ready)
+static int cmd_open(int n, int wait_s, const char *ready)
 {
 	const char *a = addr ? addr : default_addr();
 	int *cli = calloc(n, sizeof(int)), *srv = calloc(n, sizeof(int));
@@ -306,6 +320,10 @@ static int cmd_open(int n, const char *ready)
 		die("calloc");
 	open_n(n, lfd, a, cli, srv);
 	write_ready(ready);
+	if (wait_s >= 0) {
+		hold(wait_s);
+		return 0;
+	}
 	for (;;)
 		pause();
 	return 0;
@@ -401,11 +419,11 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: tcpgen pairs [-6] [-n N] [-p PORT]\n"
 		"       tcpgen churn [-6] [-t SECONDS] [-p PORT]\n"
-		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-r FILE]\n"
+		"       tcpgen listen [-6] [-a ADDR] [-p PORT] [-b BACKLOG] [-d SECONDS] [-n N] [-r FILE]\n"
 		"       tcpgen connect [-n N] [-w SECONDS] [-s] [-r FILE] ADDR PORT\n"
 		"       tcpgen sink [-6] [-a ADDR] [-p PORT] [-r FILE]\n"
 		"       tcpgen send [-n N] [-b BYTES] [-w SECONDS] [-T] [-r FILE] ADDR PORT\n"
-		"       tcpgen open [-6] [-n N] [-p PORT] [-r FILE]\n"
+		"       tcpgen open [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]\n"
 		"       tcpgen closewait [-6] [-n N] [-p PORT] [-w SECONDS] [-r FILE]\n");
 	exit(2);
 }
@@ -413,7 +431,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *cmd, *ready = NULL;
-	int n = 1, backlog = 1, wait_s = 1, wait_set = 0;
+	int n = 1, n_set = 0, backlog = 1, wait_s = 1, wait_set = 0;
 	long long bytes = 1 << 20;
 	double seconds = 1;
 	int opt;
@@ -445,6 +463,7 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			n = atoi(optarg);
+			n_set = 1;
 			break;
 		case 'p':
 			port = atoi(optarg);
@@ -465,12 +484,13 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, on_release);
+	raise_nofile();
 	if (!strcmp(cmd, "pairs"))
 		return cmd_pairs(n, 0);
 	if (!strcmp(cmd, "churn"))
 		return cmd_pairs(0, seconds);
 	if (!strcmp(cmd, "listen"))
-		return cmd_listen(backlog, ready);
+		return cmd_listen(n_set ? n : 1, backlog, ready);
 	if (!strcmp(cmd, "sink"))
 		return cmd_sink(ready);
 	if (!strcmp(cmd, "send")) {
@@ -480,7 +500,7 @@ int main(int argc, char **argv)
 				argv[optind], atoi(argv[optind + 1]), ready);
 	}
 	if (!strcmp(cmd, "open"))
-		return cmd_open(n, ready);
+		return cmd_open(n, wait_set ? wait_s : -1, ready);
 	if (!strcmp(cmd, "closewait"))
 		return cmd_closewait(n, wait_s, ready);
 	if (!strcmp(cmd, "connect")) {
