@@ -52,11 +52,6 @@ static const struct genl_multicast_group tcpobs_mcgrps[] = {
 	{ .name = TCPOBS_GENL_MCGRP_EVENTS },
 };
 
-bool tcpobs_genl_has_listeners(struct net *net)
-{
-	return genl_has_listeners(&tcpobs_genl_family, net, 0);
-}
-
 /* --- counters sections ---------------------------------------------------- */
 
 struct tcpobs_emit_nl {
@@ -688,8 +683,14 @@ static int tcpobs_nl_get_options(struct sk_buff *in, struct genl_info *info)
 
 /* --- events ------------------------------------------------------------------ */
 
-/* Process context (events.c's work item): multicast one event. */
-int tcpobs_genl_event(const struct tcpobs_event *ev)
+/* The event sink (events.c), any context: is anyone subscribed in @net? */
+static bool tcpobs_genl_has_listeners(struct net *net)
+{
+	return genl_has_listeners(&tcpobs_genl_family, net, 0);
+}
+
+/* The event sink, process context (events.c's work item): multicast one. */
+static int tcpobs_genl_event(const struct tcpobs_event *ev)
 {
 	struct sk_buff *skb;
 	struct nlattr *nest;
@@ -787,12 +788,26 @@ static struct genl_family tcpobs_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(tcpobs_mcgrps),
 };
 
+static const struct tcpobs_event_sink tcpobs_genl_sink = {
+	.has_listeners = tcpobs_genl_has_listeners,
+	.send = tcpobs_genl_event,
+};
+
+/* The family, then the event sink that multicasts on its group. */
 int tcpobs_genl_init(void)
 {
-	return genl_register_family(&tcpobs_genl_family);
+	int err;
+
+	err = genl_register_family(&tcpobs_genl_family);
+	if (err)
+		return err;
+	tcpobs_events_set_sink(&tcpobs_genl_sink);
+	return 0;
 }
 
+/* The reverse: no event is sent once the family starts going. */
 void tcpobs_genl_exit(void)
 {
+	tcpobs_events_set_sink(NULL);
 	genl_unregister_family(&tcpobs_genl_family);
 }

@@ -262,9 +262,20 @@ struct tcpobs_event {
 	};
 };
 
+/*
+ * Where events go, registered by the netlink layer (genl.c): whether
+ * anyone in @net listens (any context, under RCU), and sending one event
+ * (process context; non-zero: lost).
+ */
+struct tcpobs_event_sink {
+	bool (*has_listeners)(struct net *net);
+	int (*send)(const struct tcpobs_event *ev);
+};
+
 /* events.c */
 int tcpobs_events_init(void);
 void tcpobs_events_exit(void);
+void tcpobs_events_set_sink(const struct tcpobs_event_sink *sink);
 void tcpobs_events_net_init(struct tcpobs_net *tn);
 bool tcpobs_events_want(struct net *net, u32 bit);
 u64 tcpobs_events_interval_ns(struct net *net);
@@ -274,8 +285,6 @@ int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e);
 /* genl.c */
 int tcpobs_genl_init(void);
 void tcpobs_genl_exit(void);
-bool tcpobs_genl_has_listeners(struct net *net);
-int tcpobs_genl_event(const struct tcpobs_event *ev);
 int tcpobs_genl_socket_msg(struct sk_buff *skb, struct netlink_callback *cb,
 			   const struct tcpobs_socket_snap *s);
 int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
