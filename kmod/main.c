@@ -26,6 +26,10 @@ static int __init tcpobs_init(void)
 	if (err)
 		goto err_netns;
 
+	err = tcpobs_sockets_register();
+	if (err)
+		goto err_sockets_cache;
+
 	err = tcpobs_events_init();
 	if (err)
 		goto err_sockets;
@@ -64,6 +68,7 @@ err_events:
 	tcpobs_events_exit();
 err_sockets:
 	tcpobs_sockets_unregister();
+err_sockets_cache:
 	tcpobs_netns_exit();
 	tcpobs_sockets_exit();
 	return err;

@@ -66,6 +66,8 @@ static int __net_init tcpobs_net_init(struct net *net)
 err_ecn:
 	tcpobs_ecn_net_exit(net, tn);
 err_sockets:
+	tcpobs_sockets_net_stop(tn);
+	synchronize_rcu();
 	tcpobs_sockets_net_exit(tn);
 err_free:
 	free_percpu(pcpu);
@@ -86,7 +88,12 @@ static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
 {
 	struct net *net;
 
-	/* Wait for probes that read ->pcpu before exit cleared it. */
+	list_for_each_entry(net, net_list, exit_list)
+		tcpobs_sockets_net_stop(tcpobs_net(net));
+	/*
+	 * Wait for probes that read ->pcpu before exit cleared it, and for
+	 * destroy probes still removing entries from the tables.
+	 */
 	synchronize_rcu();
 	list_for_each_entry(net, net_list, exit_list) {
 		struct tcpobs_net *tn = tcpobs_net(net);

@@ -12,7 +12,16 @@
  * its cookie and addresses are set, and a duplicate child may be freed
  * without ever being destroyed; by ESTABLISHED it is a real connection).
  * Sockets that existed before tcpobs loaded are not tracked. The entry
- * goes at tcp_destroy_sock, on unload, or with its namespace.
+ * goes at tcp_destroy_sock, which every full TCP socket passes before it
+ * is freed, or with its namespace's table.
+ *
+ * An entry keeps its socket's address (e->sk) to read live figures. That
+ * is safe only while the entry cannot outlive the socket: the destroy
+ * probe is attached before the first entry can be made and detached only
+ * after every reader is gone (procfs and netlink are removed first, see
+ * main.c), and it removes entries for as long as their table exists, even
+ * while the namespace is being torn down (tn->sockets_live, cleared in
+ * exit_batch just before the table is freed).
  *
  * Each namespace has its own table (an rhashtable, which grows and shrinks
  * with it); all of them together hold at most max_sockets entries. A
@@ -299,29 +308,39 @@ static u32 tcpobs_sk_live(struct tcpobs_sockent *e, struct tcpobs_sockent *tuple
 	return dce;
 }
 
+/*
+ * Every full TCP socket, before it is freed. Removes its entry, and counts
+ * its figures while the namespace is counted (->pcpu set). Runs for any
+ * namespace: its table is reached only while sockets_live is set.
+ */
 static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 {
 	struct tcpobs_net *tn = tcpobs_net(sock_net(sk));
-	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(tn->pcpu);
+	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_sockent *e;
 	u32 dce;
 
-	if (!pcpu)
+	/* Pairs with tcpobs_sockets_net_init(): the table is set up. */
+	if (!smp_load_acquire(&tn->sockets_live))
 		return;
+	pcpu = READ_ONCE(tn->pcpu);
 	dce = tcp_sk(sk)->delivered_ce;
-	this_cpu_add(pcpu->delivered_ce, dce);
+	if (pcpu)
+		this_cpu_add(pcpu->delivered_ce, dce);
 
 	rcu_read_lock();
 	e = tcpobs_sk_find(tn, sk);
 	if (e && !rhashtable_remove_fast(&tn->sockets, &e->node,
 					 tcpobs_sk_params)) {
-		tcpobs_sk_set_noect(e, tcp_sk(sk)->segs_in);
-		tcpobs_ecn_closed(tn, e->flags & TCPOBS_SKF_PASSIVE ?
-				  e->sport : e->dport,
-				  e->flags & TCPOBS_SKF_PASSIVE,
-				  e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+		if (pcpu) {
+			tcpobs_sk_set_noect(e, tcp_sk(sk)->segs_in);
+			tcpobs_ecn_closed(tn, e->flags & TCPOBS_SKF_PASSIVE ?
+					  e->sport : e->dport,
+					  e->flags & TCPOBS_SKF_PASSIVE,
+					  e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+			this_cpu_dec(pcpu->sockets);
+		}
 		atomic_dec(&tcpobs_nsockets);
-		this_cpu_dec(pcpu->sockets);
 		atomic_inc(&tn->sockets_gen);
 		call_rcu(&e->rcu, tcpobs_sk_free_rcu);
 	}
@@ -337,22 +356,25 @@ int tcpobs_sockets_count(void)
 	return atomic_read(&tcpobs_nsockets);
 }
 
+/* The entries' cache: before any namespace's table. */
 int tcpobs_sockets_init(void)
 {
-	int err;
-
 	tcpobs_sk_cache = KMEM_CACHE(tcpobs_sockent, 0);
-	if (!tcpobs_sk_cache)
-		return -ENOMEM;
-	err = tcpobs_tracepoints_register(tcpobs_sockets_tps,
-					  ARRAY_SIZE(tcpobs_sockets_tps));
-	if (err) {
-		kmem_cache_destroy(tcpobs_sk_cache);
-		tcpobs_sk_cache = NULL;
-	}
-	return err;
+	return tcpobs_sk_cache ? 0 : -ENOMEM;
 }
 
+/*
+ * The destroy probe: after every namespace has its table (it reads
+ * tcpobs_net() of any socket's namespace) and before the state probe can
+ * make entries.
+ */
+int tcpobs_sockets_register(void)
+{
+	return tcpobs_tracepoints_register(tcpobs_sockets_tps,
+					   ARRAY_SIZE(tcpobs_sockets_tps));
+}
+
+/* After the state probe and every reader of the tables are gone. */
 void tcpobs_sockets_unregister(void)
 {
 	tcpobs_tracepoints_unregister(tcpobs_sockets_tps,
@@ -370,7 +392,23 @@ void tcpobs_sockets_exit(void)
 
 int tcpobs_sockets_net_init(struct tcpobs_net *tn)
 {
-	return rhashtable_init(&tn->sockets, &tcpobs_sk_params);
+	int err;
+
+	err = rhashtable_init(&tn->sockets, &tcpobs_sk_params);
+	if (err)
+		return err;
+	/* The destroy probe may use the table from now on. */
+	smp_store_release(&tn->sockets_live, true);
+	return 0;
+}
+
+/*
+ * The namespace is going: no destroy probe that starts after an RCU grace
+ * period from now reaches its table, which can then be freed.
+ */
+void tcpobs_sockets_net_stop(struct tcpobs_net *tn)
+{
+	WRITE_ONCE(tn->sockets_live, false);
 }
 
 static void tcpobs_sk_free(void *ptr, void *arg)
@@ -379,7 +417,7 @@ static void tcpobs_sk_free(void *ptr, void *arg)
 	atomic_dec(&tcpobs_nsockets);
 }
 
-/* A namespace goes, after an RCU grace period: no probe can reach it. */
+/* After tcpobs_sockets_net_stop() and an RCU grace period. */
 void tcpobs_sockets_net_exit(struct tcpobs_net *tn)
 {
 	rhashtable_free_and_destroy(&tn->sockets, tcpobs_sk_free, NULL);

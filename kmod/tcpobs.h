@@ -148,6 +148,8 @@ struct tcpobs_net {
 	struct tcpobs_tw tw;
 	/* The lifecycle table's entries of this namespace (sockets.c). */
 	struct rhashtable sockets;
+	/* The destroy probe may use ->sockets (set up, not yet freed). */
+	bool sockets_live;
 	/* ECN (ecn.c): the hooks (priv = this), IpExtIn*Pkts then. */
 	struct nf_hook_ops ecn_ops[TCPOBS_ECN_HOOKS];
 	unsigned int ecn_nops;
@@ -349,9 +351,11 @@ int tcpobs_timewait_show(struct seq_file *seq, void *v);
 int tcpobs_sockets_init(void);
 int tcpobs_sockets_count(void);
 void tcpobs_print_secs(struct seq_file *seq, u64 ns);
+int tcpobs_sockets_register(void);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
 int tcpobs_sockets_net_init(struct tcpobs_net *tn);
+void tcpobs_sockets_net_stop(struct tcpobs_net *tn);
 int tcpobs_sockets_dump_start(struct netlink_callback *cb);
 int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			int port, u8 family, u8 state);
