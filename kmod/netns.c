@@ -27,8 +27,8 @@ struct tcpobs_net *tcpobs_net(const struct net *net)
 /*
  * No rcu_read_lock() of its own: probes run with preemption off (an RCU
  * read-side section, which exit_batch waits out before freeing), procfs
- * readers hold their file open (removed before the pointer is cleared)
- * and netlink requests hold a reference to the namespace.
+ * files are removed (waiting for readers inside them) before the pointer
+ * is cleared, and netlink requests hold a reference to the namespace.
  */
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net)
 {
@@ -55,16 +55,11 @@ static int __net_init tcpobs_net_init(struct net *net)
 	err = tcpobs_ecn_net_init(net, tn);
 	if (err)
 		goto err_sockets;
-	err = tcpobs_proc_net_init(net, tn);
-	if (err)
-		goto err_ecn;
 
 	WRITE_ONCE(tn->pcpu, pcpu);
 	atomic_inc(&tcpobs_nnets);
 	return 0;
 
-err_ecn:
-	tcpobs_ecn_net_exit(net, tn);
 err_sockets:
 	tcpobs_sockets_net_stop(tn);
 	synchronize_rcu();
@@ -78,8 +73,8 @@ static void __net_exit tcpobs_net_exit(struct net *net)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
 
+	/* Its files are gone already (proc.c's exit runs before this one). */
 	tcpobs_ecn_net_exit(net, tn);
-	tcpobs_proc_net_exit(net, tn);
 	tn->dead_pcpu = tn->pcpu;
 	WRITE_ONCE(tn->pcpu, NULL);
 }

@@ -140,7 +140,6 @@ struct tcpobs_net {
 	 */
 	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_pcpu __percpu *dead_pcpu;
-	struct proc_dir_entry *proc_dir;
 	/* The kernel's counters when tcpobs started counting this namespace. */
 	unsigned long mib_base[TCPOBS_DROP_MAX];
 	/* TcpExtTCPTimeWaitOverflow then (timewait.c). */
@@ -202,8 +201,8 @@ struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net);
 void tcpobs_netns_reset(struct net *net);
 
 /* proc.c */
-int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_proc_net_exit(struct net *net, struct tcpobs_net *tn);
+int tcpobs_proc_init(void);
+void tcpobs_proc_exit(void);
 
 /* tracepoint.c */
 struct tcpobs_tracepoint {
@@ -299,7 +298,7 @@ int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
 					const struct tcpobs_listener_snap *snap),
 			      void *arg);
 void tcpobs_listeners_reset(struct net *net);
-void tcpobs_listeners_init(void);
+void tcpobs_listeners_scan(void);
 void tcpobs_listeners_exit(void);
 void tcpobs_listener_add(struct sock *sk);
 void tcpobs_listener_del(const struct sock *sk);
