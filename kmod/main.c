@@ -27,9 +27,36 @@
  * entry and ledger entry is removed while its socket lives for as long as
  * anyone could read it.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 
 #include "tcpobs.h"
+
+#ifdef TCPOBS_DEBUG
+/*
+ * Debug builds only (the KASAN kernel, see Kbuild): a pause after each
+ * step of unload, so that a test can make readers, probes and closing
+ * sockets race each teardown step for that long and prove no step frees
+ * what an earlier-removed one could still reach. 0: no pause.
+ */
+static unsigned int unload_delay_ms;
+module_param(unload_delay_ms, uint, 0644);
+MODULE_PARM_DESC(unload_delay_ms, "Debug builds: pause between unload steps, in ms (default 0)");
+
+static void tcpobs_unload_pause(const char *done)
+{
+	unsigned int ms = READ_ONCE(unload_delay_ms);
+
+	if (!ms)
+		return;
+	pr_info("tcpobs: unload: %s done, pausing %u ms\n", done, ms);
+	msleep(ms);
+}
+#else
+static inline void tcpobs_unload_pause(const char *done)
+{
+}
+#endif
 
 static int __init tcpobs_init(void)
 {
@@ -99,19 +126,28 @@ err_sockets:
 static void __exit tcpobs_exit(void)
 {
 	tcpobs_debugfs_exit();
+	tcpobs_unload_pause("debugfs");
 	/* Waits for readers inside the files. */
 	tcpobs_proc_exit();
+	tcpobs_unload_pause("procfs");
 	/* The event sink first, then the family (waits for requests). */
 	tcpobs_genl_exit();
+	tcpobs_unload_pause("netlink");
 	tcpobs_timewait_exit();
+	tcpobs_unload_pause("TIME_WAIT probes");
 	tcpobs_listen_drops_exit();
+	tcpobs_unload_pause("listen-drop kretprobes");
 	tcpobs_states_exit();
 	/* Nothing feeds or reads the ledger any more. */
 	tcpobs_listeners_exit();
+	tcpobs_unload_pause("state probe and ledger");
 	/* No probe left to queue events, no sink: the rest are lost. */
 	tcpobs_events_exit();
+	tcpobs_unload_pause("event rings");
 	tcpobs_sockets_unregister();
+	tcpobs_unload_pause("destroy probe");
 	tcpobs_netns_exit();
+	tcpobs_unload_pause("namespaces");
 	tcpobs_sockets_exit();
 	pr_info("tcpobs: unloaded\n");
 }
