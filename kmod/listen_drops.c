@@ -32,16 +32,6 @@
 
 #include "tcpobs.h"
 
-const char * const tcpobs_drop_names[TCPOBS_DROP_MAX] = {
-	[TCPOBS_LISTEN_OVERFLOWS]	= "listen_overflows",
-	[TCPOBS_LISTEN_DROPS]		= "listen_drops",
-	[TCPOBS_REQQ_FULL_DROPS]	= "reqq_full_drops",
-	[TCPOBS_REQQ_FULL_COOKIES]	= "reqq_full_cookies",
-	[TCPOBS_SYNCOOKIES_SENT]	= "syncookies_sent",
-	[TCPOBS_SYNCOOKIES_RECV]	= "syncookies_recv",
-	[TCPOBS_SYNCOOKIES_FAILED]	= "syncookies_failed",
-};
-
 static const int tcpobs_drop_mib[TCPOBS_DROP_MAX] = {
 	[TCPOBS_LISTEN_OVERFLOWS]	= LINUX_MIB_LISTENOVERFLOWS,
 	[TCPOBS_LISTEN_DROPS]		= LINUX_MIB_LISTENDROPS,

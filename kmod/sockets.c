@@ -437,13 +437,6 @@ static void tcpobs_print_addr(struct seq_file *seq, u8 family,
 		seq_printf(seq, "%pI4:%u", addr, port);
 }
 
-/* " S.mmm": @ns as seconds with milliseconds, for the procfs files. */
-void tcpobs_print_secs(struct seq_file *seq, u64 ns)
-{
-	seq_printf(seq, " %llu.%03u", ns / NSEC_PER_SEC,
-		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
-}
-
 /* The entry's figures, live ones read from its socket if still the same. */
 static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 			   struct tcpobs_socket_snap *s)

@@ -50,8 +50,6 @@ enum tcpobs_drop {
 	TCPOBS_DROP_MAX
 };
 
-extern const char * const tcpobs_drop_names[TCPOBS_DROP_MAX];
-
 /* Time-in-state histograms: log2 buckets of microseconds. */
 #define TCPOBS_LT_BUCKETS 40
 
@@ -188,9 +186,13 @@ static inline void tcpobs_emit(struct tcpobs_emit *e, const char *prefix,
 		e->err = e->fn(e, prefix, name, value);
 }
 
+/* format.c */
+extern const char * const tcpobs_drop_names[TCPOBS_DROP_MAX];
+const char *tcpobs_state_name(unsigned int state);
 int tcpobs_emit_seq(struct seq_file *seq,
 		    int (*section)(struct net *net, struct tcpobs_emit *e),
 		    struct net *net);
+void tcpobs_print_secs(struct seq_file *seq, u64 ns);
 
 /* netns.c */
 int tcpobs_netns_init(void);
@@ -349,7 +351,6 @@ int tcpobs_timewait_show(struct seq_file *seq, void *v);
 /* sockets.c */
 int tcpobs_sockets_init(void);
 int tcpobs_sockets_count(void);
-void tcpobs_print_secs(struct seq_file *seq, u64 ns);
 int tcpobs_sockets_register(void);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
@@ -405,7 +406,6 @@ void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x);
 int tcpobs_states_init(void);
 void tcpobs_states_exit(void);
 int tcpobs_states_show(struct seq_file *seq, void *v);
-const char *tcpobs_state_name(unsigned int state);
 
 /* debugfs.c */
 void tcpobs_debugfs_init(void);
