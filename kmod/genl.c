@@ -366,6 +366,7 @@ static int tcpobs_nl_listener_dump(struct sk_buff *skb,
 
 static int tcpobs_nl_socket_start(struct netlink_callback *cb)
 {
+	struct tcpobs_sockets_walk *w;
 	struct tcpobs_filter f;
 	int err;
 
@@ -373,22 +374,16 @@ static int tcpobs_nl_socket_start(struct netlink_callback *cb)
 	if (err)
 		return err;
 	tcpobs_filter_save(cb, &f);
-	return tcpobs_sockets_dump_start(cb);
-}
-
-static int tcpobs_nl_socket_dump(struct sk_buff *skb,
-				 struct netlink_callback *cb)
-{
-	struct tcpobs_filter f;
-
-	tcpobs_filter_load(cb, &f);
-	return tcpobs_sockets_dump(skb, cb, f.has_port ? f.port : -1, f.family,
-				   f.state);
+	w = tcpobs_sockets_walk_start(sock_net(cb->skb->sk));
+	if (!w)
+		return -ENOMEM;
+	cb->args[0] = (long)w;
+	return 0;
 }
 
 static int tcpobs_nl_socket_done(struct netlink_callback *cb)
 {
-	tcpobs_sockets_dump_done(cb);
+	tcpobs_sockets_walk_end((struct tcpobs_sockets_walk *)cb->args[0]);
 	return 0;
 }
 
@@ -431,23 +426,49 @@ err:
 	return -EMSGSIZE;
 }
 
-/* sockets.c: one message of a socket dump. */
-int tcpobs_genl_socket_msg(struct sk_buff *skb, struct netlink_callback *cb,
-			   const struct tcpobs_socket_snap *s)
-{
-	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				cb->nlh->nlmsg_seq, &tcpobs_genl_family,
-				NLM_F_MULTI, TCPOBS_CMD_GET_SOCKET);
+struct tcpobs_sdump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct tcpobs_filter f;
+};
 
+/* One message of a socket dump, if the socket passes the filter. */
+static int tcpobs_sdump_one(void *arg, const struct tcpobs_socket_snap *s)
+{
+	struct tcpobs_sdump *d = arg;
+	void *hdr;
+
+	if ((d->f.has_port && s->sport != d->f.port && s->dport != d->f.port) ||
+	    (d->f.family && s->family != d->f.family) ||
+	    (d->f.state && s->state != d->f.state))
+		return 0;
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &tcpobs_genl_family,
+			  NLM_F_MULTI, TCPOBS_CMD_GET_SOCKET);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	if (tcpobs_put_socket(skb, TCPOBS_A_SOCKET, s, true)) {
-		genlmsg_cancel(skb, hdr);
+	genl_dump_check_consistent(d->cb, hdr);
+	if (tcpobs_put_socket(d->skb, TCPOBS_A_SOCKET, s, true)) {
+		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(skb, hdr);
+	genlmsg_end(d->skb, hdr);
 	return 0;
+}
+
+static int tcpobs_nl_socket_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct tcpobs_sdump d = { .skb = skb, .cb = cb };
+	int err;
+
+	tcpobs_filter_load(cb, &d.f);
+	cb->seq = tcpobs_sockets_gen(sock_net(skb->sk));
+	err = tcpobs_sockets_walk((struct tcpobs_sockets_walk *)cb->args[0],
+				  tcpobs_sdump_one, &d, &cb->seq);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
 }
 
 /* --- TIME_WAIT, lifetimes, ECN --------------------------------------------- */

@@ -466,25 +466,32 @@ static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 	s->ecn_counts[7] = atomic_read(&e->ecn.cwr_out);
 }
 
-/* Netlink dump of the namespace's sockets: the walker lives in cb->args[0]. */
-int tcpobs_sockets_dump_start(struct netlink_callback *cb)
+/*
+ * A walk over a namespace's table that survives between calls (a netlink
+ * dump in several messages). GFP_KERNEL; NULL when out of memory.
+ */
+struct tcpobs_sockets_walk *tcpobs_sockets_walk_start(struct net *net)
 {
-	struct tcpobs_net *tn = tcpobs_net(sock_net(cb->skb->sk));
 	struct rhashtable_iter *iter;
 
 	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
 	if (!iter)
-		return -ENOMEM;
-	rhashtable_walk_enter(&tn->sockets, iter);
-	cb->args[0] = (long)iter;
-	return 0;
+		return NULL;
+	rhashtable_walk_enter(&tcpobs_net(net)->sockets, iter);
+	return (struct tcpobs_sockets_walk *)iter;
 }
 
-int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			int port, u8 family, u8 state)
+/*
+ * Calls @fn with the figures of each entry from where the walk stopped,
+ * until @fn returns non-zero: that entry is the first of the next call.
+ * Returns @fn's value, 0 at the end, or -ENOMEM. *@resized is decremented
+ * each time the table was resized under the walk (entries may repeat).
+ */
+int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
+			int (*fn)(void *arg, const struct tcpobs_socket_snap *s),
+			void *arg, unsigned int *resized)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-	struct tcpobs_net *tn = tcpobs_net(sock_net(skb->sk));
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)w;
 	struct tcpobs_socket_snap *s;
 	struct tcpobs_sockent *e;
 	u64 now = ktime_get_ns();
@@ -493,14 +500,12 @@ int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	cb->seq = atomic_read(&tn->sockets_gen);
 	rhashtable_walk_start(iter);
 	for (;;) {
 		e = rhashtable_walk_peek(iter);
 		if (IS_ERR(e)) {
 			if (PTR_ERR(e) == -EAGAIN) {
-				/* Resized: entries may repeat. */
-				cb->seq--;
+				(*resized)--;
 				continue;
 			}
 			err = PTR_ERR(e);
@@ -509,30 +514,30 @@ int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		if (!e)
 			break;
 		tcpobs_sk_snap(e, now, s);
-		if ((port < 0 || s->sport == port || s->dport == port) &&
-		    (!family || s->family == family) &&
-		    (!state || s->state == state)) {
-			err = tcpobs_genl_socket_msg(skb, cb, s);
-			if (err)
-				break;
-		}
+		err = fn(arg, s);
+		if (err)
+			break;
 		rhashtable_walk_next(iter);
 	}
 	rhashtable_walk_stop(iter);
 	kfree(s);
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return err;
 }
 
-void tcpobs_sockets_dump_done(struct netlink_callback *cb)
+void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)w;
 
 	if (!iter)
 		return;
 	rhashtable_walk_exit(iter);
 	kfree(iter);
+}
+
+/* Changes whenever a socket enters or leaves @net's table. */
+unsigned int tcpobs_sockets_gen(struct net *net)
+{
+	return atomic_read(&tcpobs_net(net)->sockets_gen);
 }
 
 /* The state event of a transition (states.c), if anyone wants it. */

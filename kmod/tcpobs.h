@@ -288,8 +288,6 @@ int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e);
 /* genl.c */
 int tcpobs_genl_init(void);
 void tcpobs_genl_exit(void);
-int tcpobs_genl_socket_msg(struct sk_buff *skb, struct netlink_callback *cb,
-			   const struct tcpobs_socket_snap *s);
 int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
 			     const struct tcpobs_listener_snap *l);
 
@@ -356,10 +354,13 @@ void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
 int tcpobs_sockets_net_init(struct tcpobs_net *tn);
 void tcpobs_sockets_net_stop(struct tcpobs_net *tn);
-int tcpobs_sockets_dump_start(struct netlink_callback *cb);
-int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			int port, u8 family, u8 state);
-void tcpobs_sockets_dump_done(struct netlink_callback *cb);
+struct tcpobs_sockets_walk;
+struct tcpobs_sockets_walk *tcpobs_sockets_walk_start(struct net *net);
+int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
+			int (*fn)(void *arg, const struct tcpobs_socket_snap *s),
+			void *arg, unsigned int *resized);
+void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w);
+unsigned int tcpobs_sockets_gen(struct net *net);
 void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 				int newstate);
 void tcpobs_sockets_net_exit(struct tcpobs_net *tn);
