@@ -48,6 +48,7 @@ static int __net_init tcpobs_net_init(struct net *net)
 	tcpobs_listen_drops_mib(net, tn->mib_base);
 	tcpobs_timewait_net_init(net, tn);
 	tcpobs_events_net_init(tn);
+	tcpobs_ecn_ports_net_init(tn);
 	err = tcpobs_sockets_net_init(tn);
 	if (err)
 		goto err_free;
@@ -95,7 +96,7 @@ static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
 
 		tcpobs_sockets_net_exit(tn);
 		tcpobs_timewait_net_free(&tn->tw);
-		tcpobs_ecn_net_free(tn);
+		tcpobs_ecn_ports_net_free(tn);
 		free_percpu(tn->dead_pcpu);
 		tn->dead_pcpu = NULL;
 		atomic_dec(&tcpobs_nnets);
@@ -154,5 +155,6 @@ void tcpobs_netns_reset(struct net *net)
 		WRITE_ONCE(tn->mib_base[i], mib[i]);
 	tcpobs_listeners_reset(net);
 	tcpobs_timewait_reset(net, tn);
+	tcpobs_ecn_ports_reset(net, tn);
 	tcpobs_ecn_reset(net, tn);
 }

@@ -561,6 +561,23 @@ void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 	tcpobs_event_queue(sock_net(sk), &ev);
 }
 
+/* The ECN columns of the sockets file. */
+static void tcpobs_sk_show_ecn_header(struct seq_file *seq)
+{
+	seq_puts(seq, " ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out");
+}
+
+static void tcpobs_sk_show_ecn(struct seq_file *seq, const struct tcpobs_sk_ecn *x)
+{
+	seq_printf(seq, " %u %u %u %u %u %u %u %u",
+		   atomic_read(&x->in[INET_ECN_CE]),
+		   atomic_read(&x->in[INET_ECN_ECT_0]),
+		   atomic_read(&x->in[INET_ECN_ECT_1]),
+		   atomic_read(&x->in[INET_ECN_NOT_ECT]),
+		   atomic_read(&x->ece_in), atomic_read(&x->ece_out),
+		   atomic_read(&x->cwr_in), atomic_read(&x->cwr_out));
+}
+
 static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 			       u64 now)
 {
@@ -576,7 +593,7 @@ static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 	tcpobs_print_secs(seq, now > c.created ? now - c.created : 0);
 	seq_printf(seq, " %u %llx %u", c.transitions, c.cookie,
 		   !!(c.flags & TCPOBS_SKF_ECN));
-	tcpobs_ecn_show_sk(seq, &e->ecn);
+	tcpobs_sk_show_ecn(seq, &e->ecn);
 	seq_printf(seq, " %u\n", dce);
 }
 
@@ -588,7 +605,7 @@ int tcpobs_sockets_show(struct seq_file *seq, void *v)
 	u64 now = ktime_get_ns();
 
 	seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
-	tcpobs_ecn_show_sk_header(seq);
+	tcpobs_sk_show_ecn_header(seq);
 	seq_puts(seq, " delivered_ce\n");
 	if (!tcpobs_pcpu(seq_file_single_net(seq)))
 		return 0;

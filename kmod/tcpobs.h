@@ -381,13 +381,32 @@ unsigned int tcpobs_sockets_total(void);
 int tcpobs_sockets_show(struct seq_file *seq, void *v);
 int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
 
+/* ecn_ports.c */
+unsigned int tcpobs_ecn_ports_max(void);
+unsigned int tcpobs_ecn_ports_count(struct tcpobs_net *tn);
+
+/* The key of a service's row: its port and side. */
+static inline u32 tcpobs_ecn_key(u16 port, bool passive)
+{
+	return (u32)port << 1 | passive;
+}
+
+void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
+			const struct tcpobs_sk_ecn *x, u32 delivered_ce);
+void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
+		       const struct tcpobs_sk_ecn *x, u32 delivered_ce);
+void tcpobs_ecn_ports_read(struct tcpobs_net *tn,
+			   void (*fn)(void *arg, const struct tcpobs_ecn_row *r,
+				      bool other),
+			   void *arg);
+void tcpobs_ecn_ports_net_init(struct tcpobs_net *tn);
+void tcpobs_ecn_ports_reset(struct net *net, struct tcpobs_net *tn);
+void tcpobs_ecn_ports_net_free(struct tcpobs_net *tn);
+
 /* ecn.c */
 int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn);
 void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_net_free(struct tcpobs_net *tn);
 void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
-		       const struct tcpobs_sk_ecn *x, u32 delivered_ce);
 /* The rows being assembled for a read: open addressing by key. */
 struct tcpobs_ecn_table {
 	struct tcpobs_ecn_row *rows;
@@ -400,8 +419,6 @@ int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e);
 int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t);
 void tcpobs_ecn_rows_free(struct tcpobs_ecn_table *t);
 int tcpobs_ecn_show(struct seq_file *seq, void *v);
-void tcpobs_ecn_show_sk_header(struct seq_file *seq);
-void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x);
 
 /* states.c */
 int tcpobs_states_init(void);
