@@ -260,7 +260,7 @@ static void tcpobs_ecn_mib_base(struct net *net, struct tcpobs_net *tn)
 			WRITE_ONCE(tn->ecn_mib_base[f][cp], tcpobs_ecn_mib(net, f, cp));
 }
 
-int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
+static int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	unsigned int i, n = IS_ENABLED(CONFIG_IPV6) ? TCPOBS_ECN_HOOKS : 2;
 
@@ -274,16 +274,24 @@ int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
 }
 
 /* Detaches the hooks; nf waits for running ones (synchronize_net). */
-void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn)
+static void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn)
 {
 	nf_unregister_net_hooks(net, tn->ecn_ops, tn->ecn_nops);
 }
 
 /* TCPOBS_CMD_RESET: the namespace's codepoints count from now. */
-void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn)
+static void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn)
 {
 	tcpobs_ecn_mib_base(net, tn);
 }
+
+/* The hooks find no counters (and do nothing) until ->pcpu is set. */
+const struct tcpobs_net_feature tcpobs_ecn_feature = {
+	.name = "ecn",
+	.init = tcpobs_ecn_net_init,
+	.exit = tcpobs_ecn_net_exit,
+	.reset = tcpobs_ecn_reset,
+};
 
 static struct tcpobs_ecn_row *tcpobs_ecn_table_get(struct tcpobs_ecn_table *t,
 						   u16 port, bool passive)

@@ -107,13 +107,14 @@ void tcpobs_ecn_ports_read(struct tcpobs_net *tn,
 	spin_unlock_irqrestore(&tn->ecn_lock, flags);
 }
 
-void tcpobs_ecn_ports_net_init(struct tcpobs_net *tn)
+static int tcpobs_ecn_ports_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	spin_lock_init(&tn->ecn_lock);
+	return 0;
 }
 
 /* The closed sockets' rows go; live sockets keep their own counts. */
-void tcpobs_ecn_ports_reset(struct net *net, struct tcpobs_net *tn)
+static void tcpobs_ecn_ports_reset(struct net *net, struct tcpobs_net *tn)
 {
 	struct tcpobs_ecn_port *p;
 	struct hlist_node *tmp;
@@ -136,7 +137,7 @@ void tcpobs_ecn_ports_reset(struct net *net, struct tcpobs_net *tn)
 }
 
 /* After an RCU grace period: nothing reaches the rows any more. */
-void tcpobs_ecn_ports_net_free(struct tcpobs_net *tn)
+static void tcpobs_ecn_ports_net_free(struct tcpobs_net *tn)
 {
 	struct tcpobs_ecn_port *p;
 	struct hlist_node *tmp;
@@ -150,3 +151,10 @@ void tcpobs_ecn_ports_net_free(struct tcpobs_net *tn)
 	}
 	tn->ecn_nports = 0;
 }
+
+const struct tcpobs_net_feature tcpobs_ecn_ports_feature = {
+	.name = "ecn_ports",
+	.init = tcpobs_ecn_ports_net_init,
+	.free = tcpobs_ecn_ports_net_free,
+	.reset = tcpobs_ecn_ports_reset,
+};

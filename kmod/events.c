@@ -182,10 +182,16 @@ int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e)
 	return e->err;
 }
 
-void tcpobs_events_net_init(struct tcpobs_net *tn)
+static int tcpobs_events_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	tn->events_interval_ms = 100;
+	return 0;
 }
+
+const struct tcpobs_net_feature tcpobs_events_feature = {
+	.name = "events",
+	.init = tcpobs_events_net_init,
+};
 
 int tcpobs_events_init(void)
 {

@@ -62,6 +62,29 @@ void tcpobs_listen_drops_mib(const struct net *net,
 					 tcpobs_drop_mib[i]);
 }
 
+/* The counters' base: what the kernel had counted when tcpobs began. */
+static int tcpobs_listen_drops_net_init(struct net *net, struct tcpobs_net *tn)
+{
+	tcpobs_listen_drops_mib(net, tn->mib_base);
+	return 0;
+}
+
+static void tcpobs_listen_drops_reset(struct net *net, struct tcpobs_net *tn)
+{
+	unsigned long mib[TCPOBS_DROP_MAX];
+	unsigned int i;
+
+	tcpobs_listen_drops_mib(net, mib);
+	for (i = 0; i < TCPOBS_DROP_MAX; i++)
+		WRITE_ONCE(tn->mib_base[i], mib[i]);
+}
+
+const struct tcpobs_net_feature tcpobs_listen_drops_feature = {
+	.name = "listen_drops",
+	.init = tcpobs_listen_drops_net_init,
+	.reset = tcpobs_listen_drops_reset,
+};
+
 static void tcpobs_mib_snapshot(const struct sock *sk,
 				unsigned long mib[TCPOBS_DROP_MAX])
 {

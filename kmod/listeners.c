@@ -339,7 +339,7 @@ out:
 }
 
 /* Zeroes the counts, times and high-water marks of @net's listeners. */
-void tcpobs_listeners_reset(struct net *net)
+static void tcpobs_listeners_reset(struct net *net, struct tcpobs_net *tn)
 {
 	struct tcpobs_listener *l;
 	unsigned int i, d;
@@ -360,6 +360,12 @@ void tcpobs_listeners_reset(struct net *net)
 	}
 	rcu_read_unlock();
 }
+
+/* The ledger is global; a namespace only has its entries reset. */
+const struct tcpobs_net_feature tcpobs_listeners_feature = {
+	.name = "listeners",
+	.reset = tcpobs_listeners_reset,
+};
 
 static void tcpobs_print_local(struct seq_file *seq,
 			       const struct tcpobs_listener_snap *l)

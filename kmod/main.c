@@ -58,6 +58,21 @@ static inline void tcpobs_unload_pause(const char *done)
 }
 #endif
 
+/*
+ * The parts of each namespace's state, set up in this order and taken
+ * down in reverse: the ECN hooks look up lifecycle entries, so they come
+ * after the table.
+ */
+static const struct tcpobs_net_feature * const tcpobs_net_features[] = {
+	&tcpobs_listen_drops_feature,
+	&tcpobs_timewait_feature,
+	&tcpobs_events_feature,
+	&tcpobs_ecn_ports_feature,
+	&tcpobs_sockets_feature,
+	&tcpobs_ecn_feature,
+	&tcpobs_listeners_feature,
+};
+
 static int __init tcpobs_init(void)
 {
 	int err;
@@ -66,7 +81,8 @@ static int __init tcpobs_init(void)
 	if (err)
 		return err;
 
-	err = tcpobs_netns_init();
+	err = tcpobs_netns_init(tcpobs_net_features,
+				ARRAY_SIZE(tcpobs_net_features));
 	if (err)
 		goto err_sockets;
 

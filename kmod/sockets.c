@@ -390,7 +390,7 @@ void tcpobs_sockets_exit(void)
 	tcpobs_sk_cache = NULL;
 }
 
-int tcpobs_sockets_net_init(struct tcpobs_net *tn)
+static int tcpobs_sockets_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	int err;
 
@@ -406,7 +406,7 @@ int tcpobs_sockets_net_init(struct tcpobs_net *tn)
  * The namespace is going: no destroy probe that starts after an RCU grace
  * period from now reaches its table, which can then be freed.
  */
-void tcpobs_sockets_net_stop(struct tcpobs_net *tn)
+static void tcpobs_sockets_net_stop(struct tcpobs_net *tn)
 {
 	WRITE_ONCE(tn->sockets_live, false);
 }
@@ -418,10 +418,18 @@ static void tcpobs_sk_free(void *ptr, void *arg)
 }
 
 /* After tcpobs_sockets_net_stop() and an RCU grace period. */
-void tcpobs_sockets_net_exit(struct tcpobs_net *tn)
+static void tcpobs_sockets_net_free(struct tcpobs_net *tn)
 {
 	rhashtable_free_and_destroy(&tn->sockets, tcpobs_sk_free, NULL);
 }
+
+/* The count of tracked sockets survives a reset: they are still there. */
+const struct tcpobs_net_feature tcpobs_sockets_feature = {
+	.name = "sockets",
+	.init = tcpobs_sockets_net_init,
+	.stop = tcpobs_sockets_net_stop,
+	.free = tcpobs_sockets_net_free,
+};
 
 unsigned int tcpobs_sockets_total(void)
 {

@@ -194,8 +194,32 @@ int tcpobs_emit_seq(struct seq_file *seq,
 		    struct net *net);
 void tcpobs_print_secs(struct seq_file *seq, u64 ns);
 
+/*
+ * A feature's part of every namespace's state (netns.c calls these; every
+ * operation is optional): init before the namespace is counted, exit to
+ * detach what reaches it from outside, stop before and free after the
+ * RCU grace period of the namespace's end, reset for TCPOBS_CMD_RESET.
+ */
+struct tcpobs_net_feature {
+	const char *name;
+	int (*init)(struct net *net, struct tcpobs_net *tn);
+	void (*exit)(struct net *net, struct tcpobs_net *tn);
+	void (*stop)(struct tcpobs_net *tn);
+	void (*free)(struct tcpobs_net *tn);
+	void (*reset)(struct net *net, struct tcpobs_net *tn);
+};
+
+extern const struct tcpobs_net_feature tcpobs_listen_drops_feature;
+extern const struct tcpobs_net_feature tcpobs_timewait_feature;
+extern const struct tcpobs_net_feature tcpobs_events_feature;
+extern const struct tcpobs_net_feature tcpobs_ecn_ports_feature;
+extern const struct tcpobs_net_feature tcpobs_sockets_feature;
+extern const struct tcpobs_net_feature tcpobs_ecn_feature;
+extern const struct tcpobs_net_feature tcpobs_listeners_feature;
+
 /* netns.c */
-int tcpobs_netns_init(void);
+int tcpobs_netns_init(const struct tcpobs_net_feature * const *features,
+		      unsigned int n);
 int tcpobs_netns_count(void);
 void tcpobs_netns_exit(void);
 struct tcpobs_net *tcpobs_net(const struct net *net);
@@ -279,7 +303,6 @@ struct tcpobs_event_sink {
 int tcpobs_events_init(void);
 void tcpobs_events_exit(void);
 void tcpobs_events_set_sink(const struct tcpobs_event_sink *sink);
-void tcpobs_events_net_init(struct tcpobs_net *tn);
 bool tcpobs_events_want(struct net *net, u32 bit);
 u64 tcpobs_events_interval_ns(struct net *net);
 void tcpobs_event_queue(struct net *net, const struct tcpobs_event *tmpl);
@@ -297,7 +320,6 @@ int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
 			      int (*fn)(void *arg,
 					const struct tcpobs_listener_snap *snap),
 			      void *arg);
-void tcpobs_listeners_reset(struct net *net);
 void tcpobs_listeners_scan(void);
 void tcpobs_listeners_exit(void);
 void tcpobs_listener_add(struct sock *sk);
@@ -324,9 +346,6 @@ int tcpobs_stats_show(struct seq_file *seq, void *v);
 /* timewait.c */
 int tcpobs_timewait_init(void);
 void tcpobs_timewait_exit(void);
-void tcpobs_timewait_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_timewait_reset(struct net *net, struct tcpobs_net *tn);
-void tcpobs_timewait_net_free(struct tcpobs_tw *t);
 unsigned long tcpobs_timewait_missed(void);
 int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e);
 void tcpobs_timewait_age_bounds(unsigned int b, u32 *from, u32 *to);
@@ -352,8 +371,6 @@ int tcpobs_sockets_count(void);
 int tcpobs_sockets_register(void);
 void tcpobs_sockets_unregister(void);
 void tcpobs_sockets_exit(void);
-int tcpobs_sockets_net_init(struct tcpobs_net *tn);
-void tcpobs_sockets_net_stop(struct tcpobs_net *tn);
 struct tcpobs_sockets_walk;
 struct tcpobs_sockets_walk *tcpobs_sockets_walk_start(struct net *net);
 int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
@@ -363,7 +380,6 @@ void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w);
 unsigned int tcpobs_sockets_gen(struct net *net);
 void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 				int newstate);
-void tcpobs_sockets_net_exit(struct tcpobs_net *tn);
 struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
 					 const struct sock *sk);
 void tcpobs_sockets_for_each(struct tcpobs_net *tn,
@@ -399,14 +415,8 @@ void tcpobs_ecn_ports_read(struct tcpobs_net *tn,
 			   void (*fn)(void *arg, const struct tcpobs_ecn_row *r,
 				      bool other),
 			   void *arg);
-void tcpobs_ecn_ports_net_init(struct tcpobs_net *tn);
-void tcpobs_ecn_ports_reset(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_ports_net_free(struct tcpobs_net *tn);
 
 /* ecn.c */
-int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn);
 /* The rows being assembled for a read: open addressing by key. */
 struct tcpobs_ecn_table {
 	struct tcpobs_ecn_row *rows;
