@@ -57,7 +57,11 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
-#include "tcpobs.h"
+#include "ecn.h"
+#include "ecn_ports.h"
+#include "format.h"
+#include "netns.h"
+#include "sockets.h"
 
 static unsigned int tcpobs_ecn_weight(const struct sk_buff *skb)
 {

@@ -12,7 +12,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "tcpobs.h"
+#include "ecn_ports.h"
 
 static unsigned int max_ecn_ports = 1024;
 module_param(max_ecn_ports, uint, 0444);

@@ -35,7 +35,8 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
-#include "tcpobs.h"
+#include "events.h"
+#include "netns.h"
 
 #define TCPOBS_EV_RING 128
 

@@ -10,7 +10,7 @@
 #include <linux/time64.h>
 #include <net/tcp_states.h>
 
-#include "tcpobs.h"
+#include "format.h"
 
 /* The procfs columns and stats names of enum tcpobs_drop. */
 const char * const tcpobs_drop_names[TCPOBS_DROP_MAX] = {

@@ -16,7 +16,14 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "tcpobs.h"
+#include "genl.h"
+#include "ecn.h"
+#include "events.h"
+#include "listeners.h"
+#include "netns.h"
+#include "sockets.h"
+#include "stats.h"
+#include "timewait.h"
 #include "uapi/tcpobs.h"
 
 static_assert((int)TCPOBS_DROP_MAX == (int)__TCPOBS_CAUSE_MAX);
@@ -188,8 +195,8 @@ static int tcpobs_put_addr(struct sk_buff *skb, int type, u8 family,
 	return nla_put(skb, type, family == AF_INET6 ? 16 : 4, addr);
 }
 
-int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
-			     const struct tcpobs_listener_snap *l)
+static int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
+				    const struct tcpobs_listener_snap *l)
 {
 	struct nlattr *nest, *causes, *c;
 	unsigned int d;

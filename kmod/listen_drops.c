@@ -30,7 +30,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "tcpobs.h"
+#include "listen_drops.h"
+#include "listeners.h"
+#include "sockets.h"
 
 static const int tcpobs_drop_mib[TCPOBS_DROP_MAX] = {
 	[TCPOBS_LISTEN_OVERFLOWS]	= LINUX_MIB_LISTENOVERFLOWS,

@@ -33,7 +33,10 @@
 #include <net/sock.h>
 #include <linux/sock_diag.h>
 
-#include "tcpobs.h"
+#include "listeners.h"
+#include "events.h"
+#include "format.h"
+#include "netns.h"
 #include "uapi/tcpobs.h"
 
 static unsigned int max_listeners = 16384;

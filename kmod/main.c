@@ -30,7 +30,18 @@
 #include <linux/delay.h>
 #include <linux/module.h>
 
-#include "tcpobs.h"
+#include "debugfs.h"
+#include "ecn.h"
+#include "ecn_ports.h"
+#include "events.h"
+#include "genl.h"
+#include "listen_drops.h"
+#include "listeners.h"
+#include "netns.h"
+#include "proc.h"
+#include "sockets.h"
+#include "states.h"
+#include "timewait.h"
 
 #ifdef TCPOBS_DEBUG
 /*

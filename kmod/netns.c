@@ -29,7 +29,7 @@
 #include <linux/rcupdate.h>
 #include <net/netns/generic.h>
 
-#include "tcpobs.h"
+#include "netns.h"
 
 static unsigned int tcpobs_net_id __read_mostly;
 /* Namespaces with tcpobs state, for debugfs.c's leak checks. */

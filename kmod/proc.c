@@ -16,7 +16,13 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
-#include "tcpobs.h"
+#include "proc.h"
+#include "ecn.h"
+#include "listeners.h"
+#include "sockets.h"
+#include "states.h"
+#include "stats.h"
+#include "timewait.h"
 
 #define TCPOBS_PROC_DIR "tcpobs"
 

@@ -47,7 +47,12 @@
 #include <net/inet_ecn.h>
 #include <net/tcp.h>
 
-#include "tcpobs.h"
+#include "sockets.h"
+#include "ecn_ports.h"
+#include "events.h"
+#include "format.h"
+#include "netns.h"
+#include "tracepoint.h"
 #include "uapi/tcpobs.h"
 
 static unsigned int max_sockets = 65536;
@@ -430,11 +435,6 @@ const struct tcpobs_net_feature tcpobs_sockets_feature = {
 	.stop = tcpobs_sockets_net_stop,
 	.free = tcpobs_sockets_net_free,
 };
-
-unsigned int tcpobs_sockets_total(void)
-{
-	return atomic_read(&tcpobs_nsockets);
-}
 
 static void tcpobs_print_addr(struct seq_file *seq, u8 family,
 			      const __be32 *addr, u16 port)

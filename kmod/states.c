@@ -12,7 +12,13 @@
 #include <linux/socket.h>
 #include <net/sock.h>
 
-#include "tcpobs.h"
+#include "states.h"
+#include "events.h"
+#include "format.h"
+#include "listeners.h"
+#include "netns.h"
+#include "sockets.h"
+#include "tracepoint.h"
 #include "uapi/tcpobs.h"
 
 static void tcpobs_probe_set_state(void *data, const struct sock *sk,

@@ -20,7 +20,12 @@
  */
 #include <linux/seq_file.h>
 
-#include "tcpobs.h"
+#include "stats.h"
+#include "events.h"
+#include "format.h"
+#include "listen_drops.h"
+#include "listeners.h"
+#include "netns.h"
 
 int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 {

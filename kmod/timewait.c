@@ -43,7 +43,9 @@
 #include <net/ip.h>
 #include <net/tcp.h>
 
-#include "tcpobs.h"
+#include "timewait.h"
+#include "format.h"
+#include "netns.h"
 
 static unsigned int max_tw_keys = 16384;
 module_param(max_tw_keys, uint, 0444);
