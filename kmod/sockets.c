@@ -316,7 +316,10 @@ static u32 tcpobs_sk_live(struct tcpobs_sockent *e, struct tcpobs_sockent *tuple
 /*
  * Every full TCP socket, before it is freed. Removes its entry, and counts
  * its figures while the namespace is counted (->pcpu set). Runs for any
- * namespace: its table is reached only while sockets_live is set.
+ * namespace: its table is reached only while sockets_live is set. A
+ * namespace whose setup fails before tcpobs's part of it is allocated
+ * destroys the kernel sockets of the parts before (TCP's control
+ * sockets) with no tcpobs state at all.
  */
 static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 {
@@ -326,7 +329,7 @@ static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 	u32 dce;
 
 	/* Pairs with tcpobs_sockets_net_init(): the table is set up. */
-	if (!smp_load_acquire(&tn->sockets_live))
+	if (!tn || !smp_load_acquire(&tn->sockets_live))
 		return;
 	pcpu = READ_ONCE(tn->pcpu);
 	dce = tcp_sk(sk)->delivered_ce;
