@@ -11,7 +11,10 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
-#include "tcpobs.h"
+#include "debugfs.h"
+#include "listeners.h"
+#include "netns.h"
+#include "sockets.h"
 
 static struct dentry *tcpobs_debugfs_dir;
 

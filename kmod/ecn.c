@@ -36,8 +36,8 @@
  *
  * Per service: when a tracked socket is destroyed its counts go to a row
  * of its namespace keyed by service port (the local port of a passive
- * socket, the peer port of an active one); reading the ecn file adds the
- * live sockets to those rows.
+ * socket, the peer port of an active one; ecn_ports.c keeps them);
+ * reading the ecn file adds the live sockets to those rows.
  */
 #include <linux/hash.h>
 #include <linux/ip.h>
@@ -57,18 +57,11 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
-#include "tcpobs.h"
-
-static unsigned int max_ecn_ports = 1024;
-module_param(max_ecn_ports, uint, 0444);
-MODULE_PARM_DESC(max_ecn_ports, "Most service ports with ECN rows in a namespace (default 1024)");
-
-#define TCPOBS_ECN_PORT_BUCKETS 64
-
-struct tcpobs_ecn_port {
-	struct hlist_node node;
-	struct tcpobs_ecn_row row;
-};
+#include "ecn.h"
+#include "ecn_ports.h"
+#include "format.h"
+#include "netns.h"
+#include "sockets.h"
 
 static unsigned int tcpobs_ecn_weight(const struct sk_buff *skb)
 {
@@ -271,11 +264,10 @@ static void tcpobs_ecn_mib_base(struct net *net, struct tcpobs_net *tn)
 			WRITE_ONCE(tn->ecn_mib_base[f][cp], tcpobs_ecn_mib(net, f, cp));
 }
 
-int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
+static int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	unsigned int i, n = IS_ENABLED(CONFIG_IPV6) ? TCPOBS_ECN_HOOKS : 2;
 
-	spin_lock_init(&tn->ecn_lock);
 	tcpobs_ecn_mib_base(net, tn);
 	for (i = 0; i < n; i++) {
 		tn->ecn_ops[i] = tcpobs_ecn_ops[i];
@@ -286,105 +278,24 @@ int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
 }
 
 /* Detaches the hooks; nf waits for running ones (synchronize_net). */
-void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn)
+static void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn)
 {
 	nf_unregister_net_hooks(net, tn->ecn_ops, tn->ecn_nops);
 }
 
-/* After an RCU grace period: nothing reaches the rows any more. */
-void tcpobs_ecn_net_free(struct tcpobs_net *tn)
+/* TCPOBS_CMD_RESET: the namespace's codepoints count from now. */
+static void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn)
 {
-	struct tcpobs_ecn_port *p;
-	struct hlist_node *tmp;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++) {
-		hlist_for_each_entry_safe(p, tmp, &tn->ecn_ports[i], node) {
-			hlist_del(&p->node);
-			kfree(p);
-		}
-	}
-	tn->ecn_nports = 0;
-}
-
-/* The closed sockets' rows go; live sockets keep their own counts. */
-void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn)
-{
-	struct tcpobs_ecn_port *p;
-	struct hlist_node *tmp;
-	unsigned long flags;
-	HLIST_HEAD(dead);
-	unsigned int i;
-
-	spin_lock_irqsave(&tn->ecn_lock, flags);
-	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++) {
-		hlist_for_each_entry_safe(p, tmp, &tn->ecn_ports[i], node) {
-			hlist_del(&p->node);
-			hlist_add_head(&p->node, &dead);
-		}
-	}
-	tn->ecn_nports = 0;
-	memset(&tn->ecn_other, 0, sizeof(tn->ecn_other));
-	spin_unlock_irqrestore(&tn->ecn_lock, flags);
-	hlist_for_each_entry_safe(p, tmp, &dead, node)
-		kfree(p);
 	tcpobs_ecn_mib_base(net, tn);
 }
 
-static void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
-			       const struct tcpobs_sk_ecn *x, u32 delivered_ce)
-{
-	unsigned int i;
-
-	r->sockets++;
-	r->negotiated += ecn;
-	for (i = 0; i < 4; i++)
-		r->in[i] += atomic_read(&x->in[i]);
-	r->ece_in += atomic_read(&x->ece_in);
-	r->ece_out += atomic_read(&x->ece_out);
-	r->cwr_in += atomic_read(&x->cwr_in);
-	r->cwr_out += atomic_read(&x->cwr_out);
-	r->delivered_ce += delivered_ce;
-}
-
-static u32 tcpobs_ecn_key(u16 port, bool passive)
-{
-	return (u32)port << 1 | passive;
-}
-
-/*
- * sockets.c: a tracked socket is destroyed; keep its counts in its
- * service's row (or in the "other" row when there are too many).
- */
-void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
-		       const struct tcpobs_sk_ecn *x, u32 delivered_ce)
-{
-	u32 key = tcpobs_ecn_key(port, passive);
-	struct hlist_head *b = &tn->ecn_ports[hash_32(key, ilog2(TCPOBS_ECN_PORT_BUCKETS))];
-	struct tcpobs_ecn_port *p;
-	unsigned long flags;
-
-	spin_lock_irqsave(&tn->ecn_lock, flags);
-	hlist_for_each_entry(p, b, node)
-		if (tcpobs_ecn_key(p->row.port, p->row.passive) == key)
-			goto found;
-	if (tn->ecn_nports < max_ecn_ports) {
-		p = kzalloc(sizeof(*p), GFP_ATOMIC);
-		if (p) {
-			p->row.port = port;
-			p->row.passive = passive;
-			hlist_add_head(&p->node, b);
-			tn->ecn_nports++;
-			goto found;
-		}
-	}
-	tcpobs_ecn_row_add(&tn->ecn_other, ecn, x, delivered_ce);
-	spin_unlock_irqrestore(&tn->ecn_lock, flags);
-	return;
-found:
-	tcpobs_ecn_row_add(&p->row, ecn, x, delivered_ce);
-	spin_unlock_irqrestore(&tn->ecn_lock, flags);
-}
+/* The hooks find no counters (and do nothing) until ->pcpu is set. */
+const struct tcpobs_net_feature tcpobs_ecn_feature = {
+	.name = "ecn",
+	.init = tcpobs_ecn_net_init,
+	.exit = tcpobs_ecn_net_exit,
+	.reset = tcpobs_ecn_reset,
+};
 
 static struct tcpobs_ecn_row *tcpobs_ecn_table_get(struct tcpobs_ecn_table *t,
 						   u16 port, bool passive)
@@ -432,6 +343,15 @@ static void tcpobs_ecn_fold_row(struct tcpobs_ecn_row *dst,
 	dst->cwr_in += src->cwr_in;
 	dst->cwr_out += src->cwr_out;
 	dst->delivered_ce += src->delivered_ce;
+}
+
+static void tcpobs_ecn_fold_closed(void *arg, const struct tcpobs_ecn_row *r,
+				   bool other)
+{
+	struct tcpobs_ecn_table *t = arg;
+
+	tcpobs_ecn_fold_row(other ? &t->other :
+			    tcpobs_ecn_table_get(t, r->port, r->passive), r);
 }
 
 static int tcpobs_ecn_row_cmp(const void *a, const void *b)
@@ -513,9 +433,7 @@ int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e)
 int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
-	struct tcpobs_ecn_port *p;
-	unsigned long flags;
-	unsigned int want, i;
+	unsigned int want;
 
 	/*
 	 * Room for the rows the namespace holds now (closed sockets' ports,
@@ -524,21 +442,14 @@ int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t)
 	 * not the cap's thousands. Rows beyond half the table fold into
 	 * "other".
 	 */
-	want = READ_ONCE(tn->ecn_nports) + atomic_read(&tn->sockets.nelems) + 64;
-	want = min(want, max_ecn_ports + 64);
+	want = tcpobs_ecn_ports_count(tn) + atomic_read(&tn->sockets.nelems) + 64;
+	want = min(want, tcpobs_ecn_ports_max() + 64);
 	memset(t, 0, sizeof(*t));
 	t->size = roundup_pow_of_two(2 * want);
 	t->rows = kvcalloc(t->size, sizeof(*t->rows), GFP_KERNEL);
 	if (!t->rows)
 		return -ENOMEM;
-	spin_lock_irqsave(&tn->ecn_lock, flags);
-	for (i = 0; i < ARRAY_SIZE(tn->ecn_ports); i++)
-		hlist_for_each_entry(p, &tn->ecn_ports[i], node)
-			tcpobs_ecn_fold_row(tcpobs_ecn_table_get(t, p->row.port,
-								 p->row.passive),
-					    &p->row);
-	tcpobs_ecn_fold_row(&t->other, &tn->ecn_other);
-	spin_unlock_irqrestore(&tn->ecn_lock, flags);
+	tcpobs_ecn_ports_read(tn, tcpobs_ecn_fold_closed, t);
 	tcpobs_sockets_for_each(tn, tcpobs_ecn_fold_live, t);
 	sort(t->rows, t->size, sizeof(*t->rows), tcpobs_ecn_row_cmp, NULL);
 	for (t->n = 0; t->n < t->size && t->rows[t->n].sockets; t->n++)
@@ -576,20 +487,4 @@ int tcpobs_ecn_show(struct seq_file *seq, void *v)
 		tcpobs_ecn_show_row(seq, "-", "other", &t.other);
 	tcpobs_ecn_rows_free(&t);
 	return 0;
-}
-
-void tcpobs_ecn_show_sk_header(struct seq_file *seq)
-{
-	seq_puts(seq, " ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out");
-}
-
-void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x)
-{
-	seq_printf(seq, " %u %u %u %u %u %u %u %u",
-		   atomic_read(&x->in[INET_ECN_CE]),
-		   atomic_read(&x->in[INET_ECN_ECT_0]),
-		   atomic_read(&x->in[INET_ECN_ECT_1]),
-		   atomic_read(&x->in[INET_ECN_NOT_ECT]),
-		   atomic_read(&x->ece_in), atomic_read(&x->ece_out),
-		   atomic_read(&x->cwr_in), atomic_read(&x->cwr_out));
 }

@@ -17,16 +17,26 @@
  * Off by default (TCPOBS_CMD_SET_OPTIONS turns it on per namespace), and
  * while nobody is subscribed a probe does one bitmap test and nothing
  * else.
+ *
+ * Where events go is not known here: the netlink layer registers a sink
+ * (tcpobs_events_set_sink()) once its family is up and removes it before
+ * the family goes. The sink is published with RCU for the probes, which
+ * only ask whether anyone listens, and under tcpobs_ev_sink_lock for the
+ * work item, which sends; removing it waits for both. Events still queued
+ * when there is no sink (at unload, after the family is gone) are counted
+ * lost.
  */
 #include <linux/ktime.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <net/genetlink.h>
 #include <net/net_namespace.h>
 
-#include "tcpobs.h"
+#include "events.h"
+#include "netns.h"
 
 #define TCPOBS_EV_RING 128
 
@@ -39,15 +49,41 @@ struct tcpobs_ev_ring {
 
 static struct tcpobs_ev_ring __percpu *tcpobs_ev_rings;
 static struct tcpobs_event tcpobs_ev_scratch;
-static bool tcpobs_ev_live;
+/* Written under tcpobs_ev_sink_lock; the work item sends under it too. */
+static const struct tcpobs_event_sink __rcu *tcpobs_ev_sink;
+static DEFINE_MUTEX(tcpobs_ev_sink_lock);
 
 static void tcpobs_events_work(struct work_struct *work);
 static DECLARE_WORK(tcpobs_ev_work, tcpobs_events_work);
 
+/* Whether an event of kind @bit of @net would reach anyone. Any context. */
 bool tcpobs_events_want(struct net *net, u32 bit)
 {
-	return (READ_ONCE(tcpobs_net(net)->events_mask) & bit) &&
-	       READ_ONCE(tcpobs_ev_live) && tcpobs_genl_has_listeners(net);
+	const struct tcpobs_event_sink *sink;
+	bool want = false;
+
+	if (!(READ_ONCE(tcpobs_net(net)->events_mask) & bit))
+		return false;
+	rcu_read_lock();
+	sink = rcu_dereference(tcpobs_ev_sink);
+	if (sink)
+		want = sink->has_listeners(net);
+	rcu_read_unlock();
+	return want;
+}
+
+/*
+ * The netlink layer's sink, or NULL to remove it. Process context. Once it
+ * returns, no probe is still asking the old sink and no event is being
+ * sent through it.
+ */
+void tcpobs_events_set_sink(const struct tcpobs_event_sink *sink)
+{
+	mutex_lock(&tcpobs_ev_sink_lock);
+	rcu_assign_pointer(tcpobs_ev_sink, sink);
+	mutex_unlock(&tcpobs_ev_sink_lock);
+	if (!sink)
+		synchronize_rcu();
 }
 
 u64 tcpobs_events_interval_ns(struct net *net)
@@ -109,17 +145,24 @@ static bool tcpobs_ev_pop(int cpu, struct tcpobs_event *ev)
 	return got;
 }
 
-/* Process context; the work item never runs concurrently with itself. */
+/*
+ * Process context; the work item never runs concurrently with itself, and
+ * the sink cannot go while it sends (tcpobs_ev_sink_lock).
+ */
 static void tcpobs_events_work(struct work_struct *work)
 {
 	struct tcpobs_event *ev = &tcpobs_ev_scratch;
+	const struct tcpobs_event_sink *sink;
 	int cpu;
 
+	mutex_lock(&tcpobs_ev_sink_lock);
+	sink = rcu_dereference_protected(tcpobs_ev_sink,
+					 lockdep_is_held(&tcpobs_ev_sink_lock));
 	for_each_possible_cpu(cpu) {
 		while (tcpobs_ev_pop(cpu, ev)) {
 			struct tcpobs_net *tn = tcpobs_net(ev->net);
 
-			if (tcpobs_genl_event(ev))
+			if (!sink || sink->send(ev))
 				atomic64_inc(&tn->events_lost);
 			else
 				atomic64_inc(&tn->events_sent);
@@ -127,6 +170,7 @@ static void tcpobs_events_work(struct work_struct *work)
 		}
 		cond_resched();
 	}
+	mutex_unlock(&tcpobs_ev_sink_lock);
 }
 
 int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e)
@@ -139,10 +183,16 @@ int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e)
 	return e->err;
 }
 
-void tcpobs_events_net_init(struct tcpobs_net *tn)
+static int tcpobs_events_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	tn->events_interval_ms = 100;
+	return 0;
 }
+
+const struct tcpobs_net_feature tcpobs_events_feature = {
+	.name = "events",
+	.init = tcpobs_events_net_init,
+};
 
 int tcpobs_events_init(void)
 {
@@ -153,16 +203,18 @@ int tcpobs_events_init(void)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
 		spin_lock_init(&per_cpu_ptr(tcpobs_ev_rings, cpu)->lock);
-	WRITE_ONCE(tcpobs_ev_live, true);
 	return 0;
 }
 
-/* Every probe is detached: send what is queued, then free the rings. */
+/*
+ * Every probe that queues events is detached and the sink is gone: what is
+ * still queued is counted lost, each record's namespace reference dropped,
+ * then the rings are freed.
+ */
 void tcpobs_events_exit(void)
 {
-	WRITE_ONCE(tcpobs_ev_live, false);
 	flush_work(&tcpobs_ev_work);
-	/* A probe may have queued after the flush began. */
+	/* The last probe may have queued after the work item's last run. */
 	tcpobs_events_work(&tcpobs_ev_work);
 	free_percpu(tcpobs_ev_rings);
 	tcpobs_ev_rings = NULL;

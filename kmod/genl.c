@@ -16,7 +16,14 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "tcpobs.h"
+#include "genl.h"
+#include "ecn.h"
+#include "events.h"
+#include "listeners.h"
+#include "netns.h"
+#include "sockets.h"
+#include "stats.h"
+#include "timewait.h"
 #include "uapi/tcpobs.h"
 
 static_assert((int)TCPOBS_DROP_MAX == (int)__TCPOBS_CAUSE_MAX);
@@ -51,11 +58,6 @@ static struct genl_family tcpobs_genl_family;
 static const struct genl_multicast_group tcpobs_mcgrps[] = {
 	{ .name = TCPOBS_GENL_MCGRP_EVENTS },
 };
-
-bool tcpobs_genl_has_listeners(struct net *net)
-{
-	return genl_has_listeners(&tcpobs_genl_family, net, 0);
-}
 
 /* --- counters sections ---------------------------------------------------- */
 
@@ -193,8 +195,8 @@ static int tcpobs_put_addr(struct sk_buff *skb, int type, u8 family,
 	return nla_put(skb, type, family == AF_INET6 ? 16 : 4, addr);
 }
 
-int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
-			     const struct tcpobs_listener_snap *l)
+static int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
+				    const struct tcpobs_listener_snap *l)
 {
 	struct nlattr *nest, *causes, *c;
 	unsigned int d;
@@ -371,6 +373,7 @@ static int tcpobs_nl_listener_dump(struct sk_buff *skb,
 
 static int tcpobs_nl_socket_start(struct netlink_callback *cb)
 {
+	struct tcpobs_sockets_walk *w;
 	struct tcpobs_filter f;
 	int err;
 
@@ -378,22 +381,16 @@ static int tcpobs_nl_socket_start(struct netlink_callback *cb)
 	if (err)
 		return err;
 	tcpobs_filter_save(cb, &f);
-	return tcpobs_sockets_dump_start(cb);
-}
-
-static int tcpobs_nl_socket_dump(struct sk_buff *skb,
-				 struct netlink_callback *cb)
-{
-	struct tcpobs_filter f;
-
-	tcpobs_filter_load(cb, &f);
-	return tcpobs_sockets_dump(skb, cb, f.has_port ? f.port : -1, f.family,
-				   f.state);
+	w = tcpobs_sockets_walk_start(sock_net(cb->skb->sk));
+	if (!w)
+		return -ENOMEM;
+	cb->args[0] = (long)w;
+	return 0;
 }
 
 static int tcpobs_nl_socket_done(struct netlink_callback *cb)
 {
-	tcpobs_sockets_dump_done(cb);
+	tcpobs_sockets_walk_end((struct tcpobs_sockets_walk *)cb->args[0]);
 	return 0;
 }
 
@@ -436,23 +433,49 @@ err:
 	return -EMSGSIZE;
 }
 
-/* sockets.c: one message of a socket dump. */
-int tcpobs_genl_socket_msg(struct sk_buff *skb, struct netlink_callback *cb,
-			   const struct tcpobs_socket_snap *s)
-{
-	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				cb->nlh->nlmsg_seq, &tcpobs_genl_family,
-				NLM_F_MULTI, TCPOBS_CMD_GET_SOCKET);
+struct tcpobs_sdump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct tcpobs_filter f;
+};
 
+/* One message of a socket dump, if the socket passes the filter. */
+static int tcpobs_sdump_one(void *arg, const struct tcpobs_socket_snap *s)
+{
+	struct tcpobs_sdump *d = arg;
+	void *hdr;
+
+	if ((d->f.has_port && s->sport != d->f.port && s->dport != d->f.port) ||
+	    (d->f.family && s->family != d->f.family) ||
+	    (d->f.state && s->state != d->f.state))
+		return 0;
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &tcpobs_genl_family,
+			  NLM_F_MULTI, TCPOBS_CMD_GET_SOCKET);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	if (tcpobs_put_socket(skb, TCPOBS_A_SOCKET, s, true)) {
-		genlmsg_cancel(skb, hdr);
+	genl_dump_check_consistent(d->cb, hdr);
+	if (tcpobs_put_socket(d->skb, TCPOBS_A_SOCKET, s, true)) {
+		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(skb, hdr);
+	genlmsg_end(d->skb, hdr);
 	return 0;
+}
+
+static int tcpobs_nl_socket_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct tcpobs_sdump d = { .skb = skb, .cb = cb };
+	int err;
+
+	tcpobs_filter_load(cb, &d.f);
+	cb->seq = tcpobs_sockets_gen(sock_net(skb->sk));
+	err = tcpobs_sockets_walk((struct tcpobs_sockets_walk *)cb->args[0],
+				  tcpobs_sdump_one, &d, &cb->seq);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
 }
 
 /* --- TIME_WAIT, lifetimes, ECN --------------------------------------------- */
@@ -688,8 +711,14 @@ static int tcpobs_nl_get_options(struct sk_buff *in, struct genl_info *info)
 
 /* --- events ------------------------------------------------------------------ */
 
-/* Process context (events.c's work item): multicast one event. */
-int tcpobs_genl_event(const struct tcpobs_event *ev)
+/* The event sink (events.c), any context: is anyone subscribed in @net? */
+static bool tcpobs_genl_has_listeners(struct net *net)
+{
+	return genl_has_listeners(&tcpobs_genl_family, net, 0);
+}
+
+/* The event sink, process context (events.c's work item): multicast one. */
+static int tcpobs_genl_event(const struct tcpobs_event *ev)
 {
 	struct sk_buff *skb;
 	struct nlattr *nest;
@@ -787,12 +816,26 @@ static struct genl_family tcpobs_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(tcpobs_mcgrps),
 };
 
+static const struct tcpobs_event_sink tcpobs_genl_sink = {
+	.has_listeners = tcpobs_genl_has_listeners,
+	.send = tcpobs_genl_event,
+};
+
+/* The family, then the event sink that multicasts on its group. */
 int tcpobs_genl_init(void)
 {
-	return genl_register_family(&tcpobs_genl_family);
+	int err;
+
+	err = genl_register_family(&tcpobs_genl_family);
+	if (err)
+		return err;
+	tcpobs_events_set_sink(&tcpobs_genl_sink);
+	return 0;
 }
 
+/* The reverse: no event is sent once the family starts going. */
 void tcpobs_genl_exit(void)
 {
+	tcpobs_events_set_sink(NULL);
 	genl_unregister_family(&tcpobs_genl_family);
 }

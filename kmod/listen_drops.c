@@ -30,17 +30,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "tcpobs.h"
-
-const char * const tcpobs_drop_names[TCPOBS_DROP_MAX] = {
-	[TCPOBS_LISTEN_OVERFLOWS]	= "listen_overflows",
-	[TCPOBS_LISTEN_DROPS]		= "listen_drops",
-	[TCPOBS_REQQ_FULL_DROPS]	= "reqq_full_drops",
-	[TCPOBS_REQQ_FULL_COOKIES]	= "reqq_full_cookies",
-	[TCPOBS_SYNCOOKIES_SENT]	= "syncookies_sent",
-	[TCPOBS_SYNCOOKIES_RECV]	= "syncookies_recv",
-	[TCPOBS_SYNCOOKIES_FAILED]	= "syncookies_failed",
-};
+#include "listen_drops.h"
+#include "listeners.h"
+#include "sockets.h"
 
 static const int tcpobs_drop_mib[TCPOBS_DROP_MAX] = {
 	[TCPOBS_LISTEN_OVERFLOWS]	= LINUX_MIB_LISTENOVERFLOWS,
@@ -71,6 +63,29 @@ void tcpobs_listen_drops_mib(const struct net *net,
 		val[i] = snmp_fold_field(net->mib.net_statistics,
 					 tcpobs_drop_mib[i]);
 }
+
+/* The counters' base: what the kernel had counted when tcpobs began. */
+static int tcpobs_listen_drops_net_init(struct net *net, struct tcpobs_net *tn)
+{
+	tcpobs_listen_drops_mib(net, tn->mib_base);
+	return 0;
+}
+
+static void tcpobs_listen_drops_reset(struct net *net, struct tcpobs_net *tn)
+{
+	unsigned long mib[TCPOBS_DROP_MAX];
+	unsigned int i;
+
+	tcpobs_listen_drops_mib(net, mib);
+	for (i = 0; i < TCPOBS_DROP_MAX; i++)
+		WRITE_ONCE(tn->mib_base[i], mib[i]);
+}
+
+const struct tcpobs_net_feature tcpobs_listen_drops_feature = {
+	.name = "listen_drops",
+	.init = tcpobs_listen_drops_net_init,
+	.reset = tcpobs_listen_drops_reset,
+};
 
 static void tcpobs_mib_snapshot(const struct sock *sk,
 				unsigned long mib[TCPOBS_DROP_MAX])

@@ -8,9 +8,11 @@
  * for the listeners that already exist when tcpobs loads, and removed when
  * the socket leaves LISTEN. Both happen under the socket lock in process
  * context (listen(), close(), shutdown), or under the listening hash's
- * bucket lock at load, so an entry never outlives its socket. Listening
- * sockets are freed after an RCU grace period (SOCK_RCU_FREE), so a reader
- * that finds an entry under rcu_read_lock() may read its socket.
+ * bucket lock at load, so while the state probe is attached an entry
+ * never outlives its socket; it is attached before the first entry is
+ * made and detached only after every reader is gone. Listening sockets
+ * are freed after an RCU grace period (SOCK_RCU_FREE), so a reader that
+ * finds an entry under rcu_read_lock() may read its socket.
  *
  * Lookups (one per SYN or handshake-completing ACK) are lock-free under
  * RCU; insertions and removals take one spinlock. The ledger holds at most
@@ -31,7 +33,10 @@
 #include <net/sock.h>
 #include <linux/sock_diag.h>
 
-#include "tcpobs.h"
+#include "listeners.h"
+#include "events.h"
+#include "format.h"
+#include "netns.h"
 #include "uapi/tcpobs.h"
 
 static unsigned int max_listeners = 16384;
@@ -337,7 +342,7 @@ out:
 }
 
 /* Zeroes the counts, times and high-water marks of @net's listeners. */
-void tcpobs_listeners_reset(struct net *net)
+static void tcpobs_listeners_reset(struct net *net, struct tcpobs_net *tn)
 {
 	struct tcpobs_listener *l;
 	unsigned int i, d;
@@ -358,6 +363,12 @@ void tcpobs_listeners_reset(struct net *net)
 	}
 	rcu_read_unlock();
 }
+
+/* The ledger is global; a namespace only has its entries reset. */
+const struct tcpobs_net_feature tcpobs_listeners_feature = {
+	.name = "listeners",
+	.reset = tcpobs_listeners_reset,
+};
 
 static void tcpobs_print_local(struct seq_file *seq,
 			       const struct tcpobs_listener_snap *l)
@@ -441,9 +452,10 @@ int tcpobs_listener_events_show(struct seq_file *seq, void *v)
  * is attached, so a listener appearing meanwhile is found by one or both
  * (add ignores duplicates). Holding the bucket lock keeps each socket
  * hashed, hence in LISTEN, until its entry is in the ledger; its removal
- * (unhash, then the state change) comes after.
+ * (unhash, then the state change) comes after. The listening hash is
+ * shared by every namespace.
  */
-static void tcpobs_listeners_walk(void)
+void tcpobs_listeners_scan(void)
 {
 	struct inet_hashinfo *hinfo = init_net.ipv4.tcp_death_row.hashinfo;
 	unsigned int i;
@@ -461,12 +473,13 @@ static void tcpobs_listeners_walk(void)
 	}
 }
 
-void tcpobs_listeners_init(void)
-{
-	tcpobs_listeners_walk();
-}
-
-/* After every probe is detached: nothing else can reach the ledger. */
+/*
+ * Frees the ledger. Only once nothing can reach it: the readers (procfs
+ * files, netlink dumps, debugfs) are gone, the listen-drop kretprobes that
+ * account into it are detached, and so is the state probe that adds and
+ * removes entries (main.c's unload order). Entries whose socket closed
+ * after that probe went are freed here without reading the socket.
+ */
 void tcpobs_listeners_exit(void)
 {
 	struct tcpobs_listener *l;

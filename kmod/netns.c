@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace state.
+ * Per network namespace state, and the registry of the features that keep
+ * a part of it.
  *
  * Probes are global and fire for every namespace, including ones whose
  * init has not run yet or whose exit already has. They reach the counters
@@ -8,16 +9,34 @@
  * per-CPU memory is freed only in exit_batch, after an RCU grace period,
  * so a probe that read the pointer just before exit cleared it finishes
  * on valid memory.
+ *
+ * Each feature describes its part with a struct tcpobs_net_feature (all
+ * operations optional), and main.c hands the list to tcpobs_netns_init():
+ * this file calls no feature by name. For a namespace:
+ *
+ *   init   in list order, before ->pcpu is set (nothing counts yet)
+ *   exit   in reverse, from the netns core's exit, before ->pcpu is
+ *          cleared: detach what reaches the state from outside (hooks)
+ *   stop   in reverse, in exit_batch before the RCU grace period: no probe
+ *          that starts after it reaches the part any more
+ *   free   in reverse, after that grace period
+ *   reset  in list order, for TCPOBS_CMD_RESET, after the counters are
+ *          zeroed
+ *
+ * A failed init undoes the features before it the same way.
  */
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <net/netns/generic.h>
 
-#include "tcpobs.h"
+#include "netns.h"
 
 static unsigned int tcpobs_net_id __read_mostly;
 /* Namespaces with tcpobs state, for debugfs.c's leak checks. */
 static atomic_t tcpobs_nnets = ATOMIC_INIT(0);
+/* Set once at load, before the pernet operations are registered. */
+static const struct tcpobs_net_feature * const *tcpobs_features;
+static unsigned int tcpobs_nfeatures;
 
 struct tcpobs_net *tcpobs_net(const struct net *net)
 {
@@ -27,57 +46,68 @@ struct tcpobs_net *tcpobs_net(const struct net *net)
 /*
  * No rcu_read_lock() of its own: probes run with preemption off (an RCU
  * read-side section, which exit_batch waits out before freeing), procfs
- * readers hold their file open (removed before the pointer is cleared)
- * and netlink requests hold a reference to the namespace.
+ * files are removed (waiting for readers inside them) before the pointer
+ * is cleared, and netlink requests hold a reference to the namespace.
  */
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net)
 {
 	return READ_ONCE(tcpobs_net(net)->pcpu);
 }
 
+/* Features [0, @n) of @net are set up: take them down, last first. */
+static void tcpobs_net_undo(struct net *net, struct tcpobs_net *tn,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = n; i--; )
+		if (tcpobs_features[i]->exit)
+			tcpobs_features[i]->exit(net, tn);
+	for (i = n; i--; )
+		if (tcpobs_features[i]->stop)
+			tcpobs_features[i]->stop(tn);
+	synchronize_rcu();
+	for (i = n; i--; )
+		if (tcpobs_features[i]->free)
+			tcpobs_features[i]->free(tn);
+}
+
 static int __net_init tcpobs_net_init(struct net *net)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
 	struct tcpobs_pcpu __percpu *pcpu;
+	unsigned int i;
 	int err;
 
 	pcpu = alloc_percpu(struct tcpobs_pcpu);
 	if (!pcpu)
 		return -ENOMEM;
 
-	tcpobs_listen_drops_mib(net, tn->mib_base);
-	tcpobs_timewait_net_init(net, tn);
-	tcpobs_events_net_init(tn);
-	err = tcpobs_sockets_net_init(tn);
-	if (err)
-		goto err_free;
-	/* The hooks find no counters (and do nothing) until ->pcpu is set. */
-	err = tcpobs_ecn_net_init(net, tn);
-	if (err)
-		goto err_sockets;
-	err = tcpobs_proc_net_init(net, tn);
-	if (err)
-		goto err_ecn;
+	for (i = 0; i < tcpobs_nfeatures; i++) {
+		if (!tcpobs_features[i]->init)
+			continue;
+		err = tcpobs_features[i]->init(net, tn);
+		if (err) {
+			tcpobs_net_undo(net, tn, i);
+			free_percpu(pcpu);
+			return err;
+		}
+	}
 
 	WRITE_ONCE(tn->pcpu, pcpu);
 	atomic_inc(&tcpobs_nnets);
 	return 0;
-
-err_ecn:
-	tcpobs_ecn_net_exit(net, tn);
-err_sockets:
-	tcpobs_sockets_net_exit(tn);
-err_free:
-	free_percpu(pcpu);
-	return err;
 }
 
 static void __net_exit tcpobs_net_exit(struct net *net)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
+	unsigned int i;
 
-	tcpobs_ecn_net_exit(net, tn);
-	tcpobs_proc_net_exit(net, tn);
+	/* Its files are gone already (proc.c's exit runs before this one). */
+	for (i = tcpobs_nfeatures; i--; )
+		if (tcpobs_features[i]->exit)
+			tcpobs_features[i]->exit(net, tn);
 	tn->dead_pcpu = tn->pcpu;
 	WRITE_ONCE(tn->pcpu, NULL);
 }
@@ -85,15 +115,23 @@ static void __net_exit tcpobs_net_exit(struct net *net)
 static void __net_exit tcpobs_net_exit_batch(struct list_head *net_list)
 {
 	struct net *net;
+	unsigned int i;
 
-	/* Wait for probes that read ->pcpu before exit cleared it. */
+	list_for_each_entry(net, net_list, exit_list)
+		for (i = tcpobs_nfeatures; i--; )
+			if (tcpobs_features[i]->stop)
+				tcpobs_features[i]->stop(tcpobs_net(net));
+	/*
+	 * Wait for probes that read ->pcpu before exit cleared it, and for
+	 * those a feature's stop shut out.
+	 */
 	synchronize_rcu();
 	list_for_each_entry(net, net_list, exit_list) {
 		struct tcpobs_net *tn = tcpobs_net(net);
 
-		tcpobs_sockets_net_exit(tn);
-		tcpobs_timewait_net_free(&tn->tw);
-		tcpobs_ecn_net_free(tn);
+		for (i = tcpobs_nfeatures; i--; )
+			if (tcpobs_features[i]->free)
+				tcpobs_features[i]->free(tn);
 		free_percpu(tn->dead_pcpu);
 		tn->dead_pcpu = NULL;
 		atomic_dec(&tcpobs_nnets);
@@ -113,8 +151,12 @@ int tcpobs_netns_count(void)
 	return atomic_read(&tcpobs_nnets);
 }
 
-int tcpobs_netns_init(void)
+/* Every namespace, now and later, gets the @n features' state. */
+int tcpobs_netns_init(const struct tcpobs_net_feature * const *features,
+		      unsigned int n)
 {
+	tcpobs_features = features;
+	tcpobs_nfeatures = n;
 	return register_pernet_subsys(&tcpobs_net_ops);
 }
 
@@ -132,7 +174,6 @@ void tcpobs_netns_reset(struct net *net)
 {
 	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
 	struct tcpobs_net *tn = tcpobs_net(net);
-	unsigned long mib[TCPOBS_DROP_MAX];
 	unsigned int i;
 	int cpu;
 
@@ -147,10 +188,7 @@ void tcpobs_netns_reset(struct net *net)
 		       0, sizeof(*p) -
 		       offsetof(struct tcpobs_pcpu, sockets_table_full));
 	}
-	tcpobs_listen_drops_mib(net, mib);
-	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		WRITE_ONCE(tn->mib_base[i], mib[i]);
-	tcpobs_listeners_reset(net);
-	tcpobs_timewait_reset(net, tn);
-	tcpobs_ecn_reset(net, tn);
+	for (i = 0; i < tcpobs_nfeatures; i++)
+		if (tcpobs_features[i]->reset)
+			tcpobs_features[i]->reset(net, tn);
 }

@@ -3,11 +3,28 @@
  * /proc/net/tcpobs/: one directory per network namespace. Every file is a
  * single_open seq_file bound to its namespace, so a reader only ever sees
  * the namespace it opened the file in.
+ *
+ * The files come from their own pernet_operations, registered after
+ * everything they show (main.c) and unregistered first: a namespace gets
+ * its files after its tcpobs state is set up and loses them before that
+ * state goes (the netns core runs inits in registration order and exits
+ * in reverse), and at unload every namespace's files are gone before any
+ * probe is detached or anything freed. Removing a file waits for readers
+ * inside it.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <net/net_namespace.h>
 
-#include "tcpobs.h"
+#include "proc.h"
+#include "ecn.h"
+#include "listeners.h"
+#include "sockets.h"
+#include "states.h"
+#include "stats.h"
+#include "timewait.h"
+
+#define TCPOBS_PROC_DIR "tcpobs"
 
 struct tcpobs_proc_file {
 	const char *name;
@@ -25,33 +42,44 @@ static const struct tcpobs_proc_file tcpobs_proc_files[] = {
 	{ "ecn", tcpobs_ecn_show },
 };
 
-int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn)
+static int __net_init tcpobs_proc_net_init(struct net *net)
 {
+	struct proc_dir_entry *dir;
 	unsigned int i;
 
-	tn->proc_dir = proc_net_mkdir(net, "tcpobs", net->proc_net);
-	if (!tn->proc_dir)
+	dir = proc_net_mkdir(net, TCPOBS_PROC_DIR, net->proc_net);
+	if (!dir)
 		return -ENOMEM;
 
 	for (i = 0; i < ARRAY_SIZE(tcpobs_proc_files); i++) {
 		const struct tcpobs_proc_file *f = &tcpobs_proc_files[i];
 
-		if (!proc_create_net_single(f->name, 0444, tn->proc_dir,
-					    f->show, NULL))
+		if (!proc_create_net_single(f->name, 0444, dir, f->show, NULL))
 			goto err;
 	}
 	return 0;
 
 err:
-	remove_proc_subtree("tcpobs", net->proc_net);
-	tn->proc_dir = NULL;
+	remove_proc_subtree(TCPOBS_PROC_DIR, net->proc_net);
 	return -ENOMEM;
 }
 
-void tcpobs_proc_net_exit(struct net *net, struct tcpobs_net *tn)
+static void __net_exit tcpobs_proc_net_exit(struct net *net)
 {
-	if (!tn->proc_dir)
-		return;
-	remove_proc_subtree("tcpobs", net->proc_net);
-	tn->proc_dir = NULL;
+	remove_proc_subtree(TCPOBS_PROC_DIR, net->proc_net);
+}
+
+static struct pernet_operations tcpobs_proc_net_ops = {
+	.init = tcpobs_proc_net_init,
+	.exit = tcpobs_proc_net_exit,
+};
+
+int tcpobs_proc_init(void)
+{
+	return register_pernet_subsys(&tcpobs_proc_net_ops);
+}
+
+void tcpobs_proc_exit(void)
+{
+	unregister_pernet_subsys(&tcpobs_proc_net_ops);
 }

@@ -12,7 +12,16 @@
  * its cookie and addresses are set, and a duplicate child may be freed
  * without ever being destroyed; by ESTABLISHED it is a real connection).
  * Sockets that existed before tcpobs loaded are not tracked. The entry
- * goes at tcp_destroy_sock, on unload, or with its namespace.
+ * goes at tcp_destroy_sock, which every full TCP socket passes before it
+ * is freed, or with its namespace's table.
+ *
+ * An entry keeps its socket's address (e->sk) to read live figures. That
+ * is safe only while the entry cannot outlive the socket: the destroy
+ * probe is attached before the first entry can be made and detached only
+ * after every reader is gone (procfs and netlink are removed first, see
+ * main.c), and it removes entries for as long as their table exists, even
+ * while the namespace is being torn down (tn->sockets_live, cleared in
+ * exit_batch just before the table is freed).
  *
  * Each namespace has its own table (an rhashtable, which grows and shrinks
  * with it); all of them together hold at most max_sockets entries. A
@@ -38,7 +47,12 @@
 #include <net/inet_ecn.h>
 #include <net/tcp.h>
 
-#include "tcpobs.h"
+#include "sockets.h"
+#include "ecn_ports.h"
+#include "events.h"
+#include "format.h"
+#include "netns.h"
+#include "tracepoint.h"
 #include "uapi/tcpobs.h"
 
 static unsigned int max_sockets = 65536;
@@ -299,29 +313,42 @@ static u32 tcpobs_sk_live(struct tcpobs_sockent *e, struct tcpobs_sockent *tuple
 	return dce;
 }
 
+/*
+ * Every full TCP socket, before it is freed. Removes its entry, and counts
+ * its figures while the namespace is counted (->pcpu set). Runs for any
+ * namespace: its table is reached only while sockets_live is set. A
+ * namespace whose setup fails before tcpobs's part of it is allocated
+ * destroys the kernel sockets of the parts before (TCP's control
+ * sockets) with no tcpobs state at all.
+ */
 static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 {
 	struct tcpobs_net *tn = tcpobs_net(sock_net(sk));
-	struct tcpobs_pcpu __percpu *pcpu = READ_ONCE(tn->pcpu);
+	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_sockent *e;
 	u32 dce;
 
-	if (!pcpu)
+	/* Pairs with tcpobs_sockets_net_init(): the table is set up. */
+	if (!tn || !smp_load_acquire(&tn->sockets_live))
 		return;
+	pcpu = READ_ONCE(tn->pcpu);
 	dce = tcp_sk(sk)->delivered_ce;
-	this_cpu_add(pcpu->delivered_ce, dce);
+	if (pcpu)
+		this_cpu_add(pcpu->delivered_ce, dce);
 
 	rcu_read_lock();
 	e = tcpobs_sk_find(tn, sk);
 	if (e && !rhashtable_remove_fast(&tn->sockets, &e->node,
 					 tcpobs_sk_params)) {
-		tcpobs_sk_set_noect(e, tcp_sk(sk)->segs_in);
-		tcpobs_ecn_closed(tn, e->flags & TCPOBS_SKF_PASSIVE ?
-				  e->sport : e->dport,
-				  e->flags & TCPOBS_SKF_PASSIVE,
-				  e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+		if (pcpu) {
+			tcpobs_sk_set_noect(e, tcp_sk(sk)->segs_in);
+			tcpobs_ecn_closed(tn, e->flags & TCPOBS_SKF_PASSIVE ?
+					  e->sport : e->dport,
+					  e->flags & TCPOBS_SKF_PASSIVE,
+					  e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+			this_cpu_dec(pcpu->sockets);
+		}
 		atomic_dec(&tcpobs_nsockets);
-		this_cpu_dec(pcpu->sockets);
 		atomic_inc(&tn->sockets_gen);
 		call_rcu(&e->rcu, tcpobs_sk_free_rcu);
 	}
@@ -337,22 +364,25 @@ int tcpobs_sockets_count(void)
 	return atomic_read(&tcpobs_nsockets);
 }
 
+/* The entries' cache: before any namespace's table. */
 int tcpobs_sockets_init(void)
 {
-	int err;
-
 	tcpobs_sk_cache = KMEM_CACHE(tcpobs_sockent, 0);
-	if (!tcpobs_sk_cache)
-		return -ENOMEM;
-	err = tcpobs_tracepoints_register(tcpobs_sockets_tps,
-					  ARRAY_SIZE(tcpobs_sockets_tps));
-	if (err) {
-		kmem_cache_destroy(tcpobs_sk_cache);
-		tcpobs_sk_cache = NULL;
-	}
-	return err;
+	return tcpobs_sk_cache ? 0 : -ENOMEM;
 }
 
+/*
+ * The destroy probe: after every namespace has its table (it reads
+ * tcpobs_net() of any socket's namespace) and before the state probe can
+ * make entries.
+ */
+int tcpobs_sockets_register(void)
+{
+	return tcpobs_tracepoints_register(tcpobs_sockets_tps,
+					   ARRAY_SIZE(tcpobs_sockets_tps));
+}
+
+/* After the state probe and every reader of the tables are gone. */
 void tcpobs_sockets_unregister(void)
 {
 	tcpobs_tracepoints_unregister(tcpobs_sockets_tps,
@@ -368,9 +398,25 @@ void tcpobs_sockets_exit(void)
 	tcpobs_sk_cache = NULL;
 }
 
-int tcpobs_sockets_net_init(struct tcpobs_net *tn)
+static int tcpobs_sockets_net_init(struct net *net, struct tcpobs_net *tn)
 {
-	return rhashtable_init(&tn->sockets, &tcpobs_sk_params);
+	int err;
+
+	err = rhashtable_init(&tn->sockets, &tcpobs_sk_params);
+	if (err)
+		return err;
+	/* The destroy probe may use the table from now on. */
+	smp_store_release(&tn->sockets_live, true);
+	return 0;
+}
+
+/*
+ * The namespace is going: no destroy probe that starts after an RCU grace
+ * period from now reaches its table, which can then be freed.
+ */
+static void tcpobs_sockets_net_stop(struct tcpobs_net *tn)
+{
+	WRITE_ONCE(tn->sockets_live, false);
 }
 
 static void tcpobs_sk_free(void *ptr, void *arg)
@@ -379,16 +425,19 @@ static void tcpobs_sk_free(void *ptr, void *arg)
 	atomic_dec(&tcpobs_nsockets);
 }
 
-/* A namespace goes, after an RCU grace period: no probe can reach it. */
-void tcpobs_sockets_net_exit(struct tcpobs_net *tn)
+/* After tcpobs_sockets_net_stop() and an RCU grace period. */
+static void tcpobs_sockets_net_free(struct tcpobs_net *tn)
 {
 	rhashtable_free_and_destroy(&tn->sockets, tcpobs_sk_free, NULL);
 }
 
-unsigned int tcpobs_sockets_total(void)
-{
-	return atomic_read(&tcpobs_nsockets);
-}
+/* The count of tracked sockets survives a reset: they are still there. */
+const struct tcpobs_net_feature tcpobs_sockets_feature = {
+	.name = "sockets",
+	.init = tcpobs_sockets_net_init,
+	.stop = tcpobs_sockets_net_stop,
+	.free = tcpobs_sockets_net_free,
+};
 
 static void tcpobs_print_addr(struct seq_file *seq, u8 family,
 			      const __be32 *addr, u16 port)
@@ -397,13 +446,6 @@ static void tcpobs_print_addr(struct seq_file *seq, u8 family,
 		seq_printf(seq, "[%pI6c]:%u", addr, port);
 	else
 		seq_printf(seq, "%pI4:%u", addr, port);
-}
-
-/* " S.mmm": @ns as seconds with milliseconds, for the procfs files. */
-void tcpobs_print_secs(struct seq_file *seq, u64 ns)
-{
-	seq_printf(seq, " %llu.%03u", ns / NSEC_PER_SEC,
-		   (unsigned int)(ns % NSEC_PER_SEC / NSEC_PER_MSEC));
 }
 
 /* The entry's figures, live ones read from its socket if still the same. */
@@ -435,25 +477,32 @@ static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 	s->ecn_counts[7] = atomic_read(&e->ecn.cwr_out);
 }
 
-/* Netlink dump of the namespace's sockets: the walker lives in cb->args[0]. */
-int tcpobs_sockets_dump_start(struct netlink_callback *cb)
+/*
+ * A walk over a namespace's table that survives between calls (a netlink
+ * dump in several messages). GFP_KERNEL; NULL when out of memory.
+ */
+struct tcpobs_sockets_walk *tcpobs_sockets_walk_start(struct net *net)
 {
-	struct tcpobs_net *tn = tcpobs_net(sock_net(cb->skb->sk));
 	struct rhashtable_iter *iter;
 
 	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
 	if (!iter)
-		return -ENOMEM;
-	rhashtable_walk_enter(&tn->sockets, iter);
-	cb->args[0] = (long)iter;
-	return 0;
+		return NULL;
+	rhashtable_walk_enter(&tcpobs_net(net)->sockets, iter);
+	return (struct tcpobs_sockets_walk *)iter;
 }
 
-int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			int port, u8 family, u8 state)
+/*
+ * Calls @fn with the figures of each entry from where the walk stopped,
+ * until @fn returns non-zero: that entry is the first of the next call.
+ * Returns @fn's value, 0 at the end, or -ENOMEM. *@resized is decremented
+ * each time the table was resized under the walk (entries may repeat).
+ */
+int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
+			int (*fn)(void *arg, const struct tcpobs_socket_snap *s),
+			void *arg, unsigned int *resized)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-	struct tcpobs_net *tn = tcpobs_net(sock_net(skb->sk));
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)w;
 	struct tcpobs_socket_snap *s;
 	struct tcpobs_sockent *e;
 	u64 now = ktime_get_ns();
@@ -462,14 +511,12 @@ int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	cb->seq = atomic_read(&tn->sockets_gen);
 	rhashtable_walk_start(iter);
 	for (;;) {
 		e = rhashtable_walk_peek(iter);
 		if (IS_ERR(e)) {
 			if (PTR_ERR(e) == -EAGAIN) {
-				/* Resized: entries may repeat. */
-				cb->seq--;
+				(*resized)--;
 				continue;
 			}
 			err = PTR_ERR(e);
@@ -478,30 +525,30 @@ int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		if (!e)
 			break;
 		tcpobs_sk_snap(e, now, s);
-		if ((port < 0 || s->sport == port || s->dport == port) &&
-		    (!family || s->family == family) &&
-		    (!state || s->state == state)) {
-			err = tcpobs_genl_socket_msg(skb, cb, s);
-			if (err)
-				break;
-		}
+		err = fn(arg, s);
+		if (err)
+			break;
 		rhashtable_walk_next(iter);
 	}
 	rhashtable_walk_stop(iter);
 	kfree(s);
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return err;
 }
 
-void tcpobs_sockets_dump_done(struct netlink_callback *cb)
+void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)w;
 
 	if (!iter)
 		return;
 	rhashtable_walk_exit(iter);
 	kfree(iter);
+}
+
+/* Changes whenever a socket enters or leaves @net's table. */
+unsigned int tcpobs_sockets_gen(struct net *net)
+{
+	return atomic_read(&tcpobs_net(net)->sockets_gen);
 }
 
 /* The state event of a transition (states.c), if anyone wants it. */
@@ -525,6 +572,23 @@ void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 	tcpobs_event_queue(sock_net(sk), &ev);
 }
 
+/* The ECN columns of the sockets file. */
+static void tcpobs_sk_show_ecn_header(struct seq_file *seq)
+{
+	seq_puts(seq, " ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out");
+}
+
+static void tcpobs_sk_show_ecn(struct seq_file *seq, const struct tcpobs_sk_ecn *x)
+{
+	seq_printf(seq, " %u %u %u %u %u %u %u %u",
+		   atomic_read(&x->in[INET_ECN_CE]),
+		   atomic_read(&x->in[INET_ECN_ECT_0]),
+		   atomic_read(&x->in[INET_ECN_ECT_1]),
+		   atomic_read(&x->in[INET_ECN_NOT_ECT]),
+		   atomic_read(&x->ece_in), atomic_read(&x->ece_out),
+		   atomic_read(&x->cwr_in), atomic_read(&x->cwr_out));
+}
+
 static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 			       u64 now)
 {
@@ -540,7 +604,7 @@ static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 	tcpobs_print_secs(seq, now > c.created ? now - c.created : 0);
 	seq_printf(seq, " %u %llx %u", c.transitions, c.cookie,
 		   !!(c.flags & TCPOBS_SKF_ECN));
-	tcpobs_ecn_show_sk(seq, &e->ecn);
+	tcpobs_sk_show_ecn(seq, &e->ecn);
 	seq_printf(seq, " %u\n", dce);
 }
 
@@ -552,7 +616,7 @@ int tcpobs_sockets_show(struct seq_file *seq, void *v)
 	u64 now = ktime_get_ns();
 
 	seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
-	tcpobs_ecn_show_sk_header(seq);
+	tcpobs_sk_show_ecn_header(seq);
 	seq_puts(seq, " delivered_ce\n");
 	if (!tcpobs_pcpu(seq_file_single_net(seq)))
 		return 0;

@@ -12,35 +12,14 @@
 #include <linux/socket.h>
 #include <net/sock.h>
 
-#include "tcpobs.h"
+#include "states.h"
+#include "events.h"
+#include "format.h"
+#include "listeners.h"
+#include "netns.h"
+#include "sockets.h"
+#include "tracepoint.h"
 #include "uapi/tcpobs.h"
-
-/* ss(8)'s names, indexed by TCP state; large enough for either kernel. */
-static const char * const tcpobs_state_names[16] = {
-	[0]			= "UNKNOWN",
-	[TCP_ESTABLISHED]	= "ESTAB",
-	[TCP_SYN_SENT]		= "SYN-SENT",
-	[TCP_SYN_RECV]		= "SYN-RECV",
-	[TCP_FIN_WAIT1]		= "FIN-WAIT-1",
-	[TCP_FIN_WAIT2]		= "FIN-WAIT-2",
-	[TCP_TIME_WAIT]		= "TIME-WAIT",
-	[TCP_CLOSE]		= "CLOSE",
-	[TCP_CLOSE_WAIT]	= "CLOSE-WAIT",
-	[TCP_LAST_ACK]		= "LAST-ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
-	[TCP_NEW_SYN_RECV]	= "NEW-SYN-RECV",
-	[13]			= "BOUND-INACTIVE",
-};
-
-static_assert(ARRAY_SIZE(tcpobs_state_names) >= TCP_MAX_STATES);
-
-const char *tcpobs_state_name(unsigned int state)
-{
-	if (state >= TCP_MAX_STATES || !tcpobs_state_names[state])
-		return "UNKNOWN";
-	return tcpobs_state_names[state];
-}
 
 static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 				   const int oldstate, const int newstate)

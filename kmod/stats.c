@@ -20,32 +20,12 @@
  */
 #include <linux/seq_file.h>
 
-#include "tcpobs.h"
-
-struct tcpobs_emit_seq {
-	struct tcpobs_emit e;
-	struct seq_file *seq;
-};
-
-static int tcpobs_emit_seq_fn(struct tcpobs_emit *e, const char *prefix,
-			      const char *name, s64 value)
-{
-	struct tcpobs_emit_seq *es = container_of(e, struct tcpobs_emit_seq, e);
-
-	seq_printf(es->seq, "%s%s %lld\n", prefix, name, value);
-	return 0;
-}
-
-/* Prints a counter section as "name value" lines, under its header. */
-int tcpobs_emit_seq(struct seq_file *seq,
-		    int (*section)(struct net *net, struct tcpobs_emit *e),
-		    struct net *net)
-{
-	struct tcpobs_emit_seq es = { .e.fn = tcpobs_emit_seq_fn, .seq = seq };
-
-	seq_puts(seq, "name value\n");
-	return section(net, &es.e);
-}
+#include "stats.h"
+#include "events.h"
+#include "format.h"
+#include "listen_drops.h"
+#include "listeners.h"
+#include "netns.h"
 
 int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 {

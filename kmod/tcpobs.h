@@ -2,19 +2,35 @@
 /*
  * tcpobs: TCP observability at the socket level.
  *
- * Shared declarations of the module's parts. Each part owns one concern:
- *   main.c        load and unload order
- *   netns.c       per network namespace state (pernet_operations)
- *   proc.c        /proc/net/tcpobs/ directory of each namespace
- *   tracepoint.c  finding and attaching to non-exported tracepoints
- *   states.c      the TCP state-transition matrix (sock:inet_sock_set_state)
- *   listeners.c   the listener ledger: one entry per live listening socket
- *   listen_drops.c listen drops attributed to their listener (kretprobes and
- *                 per-CPU MIB deltas)
- *   stats.c       /proc/net/tcpobs/stats, the namespace totals
- *   timewait.c    the TIME_WAIT inventory (aggregates, no per-minisock state)
- *   sockets.c     the socket lifecycle table and time-in-state histograms
- *   ecn.c         ECN codepoints and ECE/CWR flags (netfilter hooks)
+ * What the module's parts share: the layout of the per-namespace state,
+ * the snapshots and events passed between layers, counter sections and
+ * the feature operations. Each part declares its own functions in its own
+ * header (NAME.c: NAME.h), so a file's includes show what it uses. Each
+ * part owns one concern, in layers that only call downwards:
+ *
+ *   top           main.c        load and unload order
+ *   presentation  proc.c        /proc/net/tcpobs/ of each namespace
+ *                 genl.c        the generic netlink family, the event sink
+ *                 debugfs.c     leak-check counts
+ *                 stats.c       the stats section, the namespace totals
+ *   features      states.c      the state tracepoint: the transition matrix,
+ *                               feeding the ledger and the lifecycle table
+ *                 listen_drops.c listen drops attributed to their listener
+ *                               (kretprobes and per-CPU MIB deltas)
+ *                 ecn.c         ECN codepoints and ECE/CWR flags (netfilter)
+ *                 listeners.c   the listener ledger
+ *                 sockets.c     the socket lifecycle table, time in state
+ *                 ecn_ports.c   ECN rows of closed sockets by service port
+ *                 timewait.c    the TIME_WAIT inventory (aggregates only)
+ *   core          events.c      the event rings, sent through a sink
+ *                 netns.c       per-namespace state, the feature registry
+ *                 tracepoint.c  attaching to non-exported tracepoints
+ *                 format.c      names, counter sections, times
+ *   compat.h      every difference between the kernels
+ *
+ * Features expose snapshots, iterators and show functions; they never
+ * call presentation code (scripts/kmod-deps checks that no file calls
+ * back up into one that calls it).
  */
 #ifndef _TCPOBS_H
 #define _TCPOBS_H
@@ -49,8 +65,6 @@ enum tcpobs_drop {
 	TCPOBS_SYNCOOKIES_FAILED,
 	TCPOBS_DROP_MAX
 };
-
-extern const char * const tcpobs_drop_names[TCPOBS_DROP_MAX];
 
 /* Time-in-state histograms: log2 buckets of microseconds. */
 #define TCPOBS_LT_BUCKETS 40
@@ -140,7 +154,6 @@ struct tcpobs_net {
 	 */
 	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_pcpu __percpu *dead_pcpu;
-	struct proc_dir_entry *proc_dir;
 	/* The kernel's counters when tcpobs started counting this namespace. */
 	unsigned long mib_base[TCPOBS_DROP_MAX];
 	/* TcpExtTCPTimeWaitOverflow then (timewait.c). */
@@ -148,6 +161,8 @@ struct tcpobs_net {
 	struct tcpobs_tw tw;
 	/* The lifecycle table's entries of this namespace (sockets.c). */
 	struct rhashtable sockets;
+	/* The destroy probe may use ->sockets (set up, not yet freed). */
+	bool sockets_live;
 	/* ECN (ecn.c): the hooks (priv = this), IpExtIn*Pkts then. */
 	struct nf_hook_ops ecn_ops[TCPOBS_ECN_HOOKS];
 	unsigned int ecn_nops;
@@ -187,32 +202,20 @@ static inline void tcpobs_emit(struct tcpobs_emit *e, const char *prefix,
 		e->err = e->fn(e, prefix, name, value);
 }
 
-int tcpobs_emit_seq(struct seq_file *seq,
-		    int (*section)(struct net *net, struct tcpobs_emit *e),
-		    struct net *net);
-
-/* netns.c */
-int tcpobs_netns_init(void);
-int tcpobs_netns_count(void);
-void tcpobs_netns_exit(void);
-struct tcpobs_net *tcpobs_net(const struct net *net);
-struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net);
-void tcpobs_netns_reset(struct net *net);
-
-/* proc.c */
-int tcpobs_proc_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_proc_net_exit(struct net *net, struct tcpobs_net *tn);
-
-/* tracepoint.c */
-struct tcpobs_tracepoint {
+/*
+ * A feature's part of every namespace's state (netns.c calls these; every
+ * operation is optional): init before the namespace is counted, exit to
+ * detach what reaches it from outside, stop before and free after the
+ * RCU grace period of the namespace's end, reset for TCPOBS_CMD_RESET.
+ */
+struct tcpobs_net_feature {
 	const char *name;
-	void *probe;
-	struct tracepoint *tp;
+	int (*init)(struct net *net, struct tcpobs_net *tn);
+	void (*exit)(struct net *net, struct tcpobs_net *tn);
+	void (*stop)(struct tcpobs_net *tn);
+	void (*free)(struct tcpobs_net *tn);
+	void (*reset)(struct net *net, struct tcpobs_net *tn);
 };
-
-int tcpobs_tracepoints_register(struct tcpobs_tracepoint *tps, unsigned int n);
-void tcpobs_tracepoints_unregister(struct tcpobs_tracepoint *tps,
-				   unsigned int n);
 
 /* A listener's figures at one moment (netlink dumps, events). */
 struct tcpobs_listener_snap {
@@ -261,142 +264,5 @@ struct tcpobs_event {
 		struct tcpobs_socket_snap s;
 	};
 };
-
-/* events.c */
-int tcpobs_events_init(void);
-void tcpobs_events_exit(void);
-void tcpobs_events_net_init(struct tcpobs_net *tn);
-bool tcpobs_events_want(struct net *net, u32 bit);
-u64 tcpobs_events_interval_ns(struct net *net);
-void tcpobs_event_queue(struct net *net, const struct tcpobs_event *tmpl);
-int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e);
-
-/* genl.c */
-int tcpobs_genl_init(void);
-void tcpobs_genl_exit(void);
-bool tcpobs_genl_has_listeners(struct net *net);
-int tcpobs_genl_event(const struct tcpobs_event *ev);
-int tcpobs_genl_socket_msg(struct sk_buff *skb, struct netlink_callback *cb,
-			   const struct tcpobs_socket_snap *s);
-int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
-			     const struct tcpobs_listener_snap *l);
-
-/* listeners.c */
-int tcpobs_listeners_gen(void);
-int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
-			      int (*fn)(void *arg,
-					const struct tcpobs_listener_snap *snap),
-			      void *arg);
-void tcpobs_listeners_reset(struct net *net);
-void tcpobs_listeners_init(void);
-void tcpobs_listeners_exit(void);
-void tcpobs_listener_add(struct sock *sk);
-void tcpobs_listener_del(const struct sock *sk);
-void tcpobs_listener_account(const struct sock *sk,
-			     const unsigned long delta[TCPOBS_DROP_MAX]);
-unsigned int tcpobs_listeners_count(const struct net *net);
-unsigned long tcpobs_listeners_table_full(void);
-unsigned int tcpobs_listeners_count_all(void);
-int tcpobs_listeners_show(struct seq_file *seq, void *v);
-int tcpobs_listener_events_show(struct seq_file *seq, void *v);
-
-/* listen_drops.c */
-int tcpobs_listen_drops_init(void);
-void tcpobs_listen_drops_exit(void);
-void tcpobs_listen_drops_mib(const struct net *net,
-			     unsigned long val[TCPOBS_DROP_MAX]);
-unsigned long tcpobs_listen_drops_missed(void);
-
-/* stats.c */
-int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e);
-int tcpobs_stats_show(struct seq_file *seq, void *v);
-
-/* timewait.c */
-int tcpobs_timewait_init(void);
-void tcpobs_timewait_exit(void);
-void tcpobs_timewait_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_timewait_reset(struct net *net, struct tcpobs_net *tn);
-void tcpobs_timewait_net_free(struct tcpobs_tw *t);
-unsigned long tcpobs_timewait_missed(void);
-int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e);
-void tcpobs_timewait_age_bounds(unsigned int b, u32 *from, u32 *to);
-
-#define TCPOBS_TW_TOP_MAX 64
-
-struct tcpobs_tw_row {
-	long count;
-	struct in6_addr addr;
-	u16 port;
-	u8 family;
-};
-
-unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
-				 unsigned int want, struct tcpobs_tw_row *top);
-unsigned int tcpobs_timewait_default_top(void);
-long tcpobs_timewait_ages(struct net *net, long ages[TCPOBS_TW_AGE_BUCKETS]);
-int tcpobs_timewait_show(struct seq_file *seq, void *v);
-
-/* sockets.c */
-int tcpobs_sockets_init(void);
-int tcpobs_sockets_count(void);
-void tcpobs_print_secs(struct seq_file *seq, u64 ns);
-void tcpobs_sockets_unregister(void);
-void tcpobs_sockets_exit(void);
-int tcpobs_sockets_net_init(struct tcpobs_net *tn);
-int tcpobs_sockets_dump_start(struct netlink_callback *cb);
-int tcpobs_sockets_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			int port, u8 family, u8 state);
-void tcpobs_sockets_dump_done(struct netlink_callback *cb);
-void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
-				int newstate);
-void tcpobs_sockets_net_exit(struct tcpobs_net *tn);
-struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
-					 const struct sock *sk);
-void tcpobs_sockets_for_each(struct tcpobs_net *tn,
-			     void (*fn)(void *arg, u16 port, bool passive,
-					bool ecn, const struct tcpobs_sk_ecn *x,
-					u32 delivered_ce),
-			     void *arg);
-void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_net *tn,
-			       struct tcpobs_pcpu __percpu *pcpu,
-			       int oldstate, int newstate);
-void tcpobs_sockets_handshake(const struct sock *child, u64 start);
-void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
-			 u64 ns);
-unsigned int tcpobs_sockets_total(void);
-int tcpobs_sockets_show(struct seq_file *seq, void *v);
-int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
-
-/* ecn.c */
-int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_net_free(struct tcpobs_net *tn);
-void tcpobs_ecn_reset(struct net *net, struct tcpobs_net *tn);
-void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
-		       const struct tcpobs_sk_ecn *x, u32 delivered_ce);
-/* The rows being assembled for a read: open addressing by key. */
-struct tcpobs_ecn_table {
-	struct tcpobs_ecn_row *rows;
-	unsigned int size;	/* power of 2 */
-	unsigned int n;
-	struct tcpobs_ecn_row other;
-};
-
-int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e);
-int tcpobs_ecn_rows(struct net *net, struct tcpobs_ecn_table *t);
-void tcpobs_ecn_rows_free(struct tcpobs_ecn_table *t);
-int tcpobs_ecn_show(struct seq_file *seq, void *v);
-void tcpobs_ecn_show_sk_header(struct seq_file *seq);
-void tcpobs_ecn_show_sk(struct seq_file *seq, const struct tcpobs_sk_ecn *x);
-
-/* states.c */
-int tcpobs_states_init(void);
-void tcpobs_states_exit(void);
-int tcpobs_states_show(struct seq_file *seq, void *v);
-const char *tcpobs_state_name(unsigned int state);
-
-/* debugfs.c */
-void tcpobs_debugfs_init(void);
-void tcpobs_debugfs_exit(void);
 
 #endif /* _TCPOBS_H */

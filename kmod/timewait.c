@@ -43,7 +43,9 @@
 #include <net/ip.h>
 #include <net/tcp.h>
 
-#include "tcpobs.h"
+#include "timewait.h"
+#include "format.h"
+#include "netns.h"
 
 static unsigned int max_tw_keys = 16384;
 module_param(max_tw_keys, uint, 0444);
@@ -315,20 +317,22 @@ static unsigned long tcpobs_tw_overflow_mib(struct net *net)
 			       LINUX_MIB_TCPTIMEWAITOVERFLOW);
 }
 
-void tcpobs_timewait_net_init(struct net *net, struct tcpobs_net *tn)
+static int tcpobs_timewait_net_init(struct net *net, struct tcpobs_net *tn)
 {
 	spin_lock_init(&tn->tw.lock);
 	tn->tw_overflow_base = tcpobs_tw_overflow_mib(net);
+	return 0;
 }
 
-void tcpobs_timewait_reset(struct net *net, struct tcpobs_net *tn)
+static void tcpobs_timewait_reset(struct net *net, struct tcpobs_net *tn)
 {
 	WRITE_ONCE(tn->tw_overflow_base, tcpobs_tw_overflow_mib(net));
 }
 
-/* After every probe that could reach @t is done (RCU grace period). */
-void tcpobs_timewait_net_free(struct tcpobs_tw *t)
+/* After every probe that could reach the keys is done (RCU grace period). */
+static void tcpobs_timewait_net_free(struct tcpobs_net *tn)
 {
+	struct tcpobs_tw *t = &tn->tw;
 	struct tcpobs_twkey *e;
 	struct hlist_node *tmp;
 	unsigned int i;
@@ -341,6 +345,13 @@ void tcpobs_timewait_net_free(struct tcpobs_tw *t)
 	}
 	t->nkeys = 0;
 }
+
+const struct tcpobs_net_feature tcpobs_timewait_feature = {
+	.name = "timewait",
+	.init = tcpobs_timewait_net_init,
+	.free = tcpobs_timewait_net_free,
+	.reset = tcpobs_timewait_reset,
+};
 
 /* The kernel's own count: /proc/net/sockstat "tw". */
 static int tcpobs_tw_kernel_count(const struct net *net)

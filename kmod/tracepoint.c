@@ -10,7 +10,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
-#include "tcpobs.h"
+#include "tracepoint.h"
 
 struct tcpobs_tp_lookup {
 	struct tcpobs_tracepoint *tps;

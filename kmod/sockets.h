@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* tcpobs: the socket lifecycle table, time in state (sockets.c). */
+#ifndef _TCPOBS_SOCKETS_H
+#define _TCPOBS_SOCKETS_H
+
+#include "tcpobs.h"
+
+int tcpobs_sockets_init(void);
+int tcpobs_sockets_count(void);
+int tcpobs_sockets_register(void);
+void tcpobs_sockets_unregister(void);
+void tcpobs_sockets_exit(void);
+struct tcpobs_sockets_walk;
+struct tcpobs_sockets_walk *tcpobs_sockets_walk_start(struct net *net);
+int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
+			int (*fn)(void *arg, const struct tcpobs_socket_snap *s),
+			void *arg, unsigned int *resized);
+void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w);
+unsigned int tcpobs_sockets_gen(struct net *net);
+void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
+				int newstate);
+struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
+					 const struct sock *sk);
+void tcpobs_sockets_for_each(struct tcpobs_net *tn,
+			     void (*fn)(void *arg, u16 port, bool passive,
+					bool ecn, const struct tcpobs_sk_ecn *x,
+					u32 delivered_ce),
+			     void *arg);
+void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_net *tn,
+			       struct tcpobs_pcpu __percpu *pcpu,
+			       int oldstate, int newstate);
+void tcpobs_sockets_handshake(const struct sock *child, u64 start);
+void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
+			 u64 ns);
+int tcpobs_sockets_show(struct seq_file *seq, void *v);
+int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
+
+extern const struct tcpobs_net_feature tcpobs_sockets_feature;
+
+#endif /* _TCPOBS_SOCKETS_H */
