@@ -17,7 +17,7 @@
 source "$(dirname "$0")/../lib.sh"
 trap 'kill $watcher 2>/dev/null; bg_cleanup; netns_cleanup' EXIT
 
-NS_TEARDOWNS=${NS_TEARDOWNS:-$(abuse_scale 100 30)}
+NS_TEARDOWNS=${NS_TEARDOWNS:-$(abuse_scale 100 10)}
 NHELD=${NHELD:-10}
 grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 files=$(ls /proc/net/tcpobs)
