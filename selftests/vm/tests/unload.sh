@@ -1,26 +1,55 @@
 #!/bin/bash
-# Load and unload tcpobs CYCLES times (default 100; 20 on the debug kernel,
-# see abuse_scale in lib.sh) while connections open
-# and close, a listener overflows, bulk transfers run over a veth pair
-# (through the ECN hooks) and readers hold the procfs files open. Any
-# WARNING/BUG in the console, or a taint beyond O/E, fails the whole VM run
-# (checked by selftests/vm/run); leaks are caught by kmemleak on the debug
-# kernel (the suite's last check). Here: every cycle worked, every byte
-# sent arrived, and the module counts exactly once reloaded.
+# Load and unload tcpobs CYCLES times (100; 20 on the debug kernel, see
+# abuse_scale in lib.sh, make check-debug FULL=1 for 100) while
+# it holds thousands of listeners in its ledger (NLISTEN) and many tracked
+# sockets (NHELD connections opened, held and closed, again and again),
+# connections open and close, a listener overflows, bulk transfers run
+# over a veth pair (through the ECN hooks), and readers go over every
+# procfs file, every netlink dump and the event group back to back, in
+# two namespaces, racing every load and unload. On the debug kernel, when
+# the module has the debug-only unload_delay_ms parameter, it sleeps that
+# long between its teardown steps (UNLOAD_DELAY_MS, default 20), so that a
+# reader or a probe running in a window between two steps is caught by
+# KASAN. Any WARNING/BUG in the console, or a taint beyond O/E, fails the
+# whole VM run (checked by selftests/vm/run); leaks are caught by kmemleak
+# on the debug kernel (the suite's last check) and by tcpobs's own object
+# counts. Here: every cycle worked with the ledger and the lifecycle table
+# full of entries, every byte sent arrived, the readers raced the reloads,
+# and the module counts exactly once reloaded.
 source "$(dirname "$0")/../lib.sh"
-trap 'kill $churn $reader $sender $overflower 2>/dev/null; bg_cleanup; netns_cleanup' EXIT
+trap 'touch /tmp/ul_rstop; kill $churn $sender $overflower 2>/dev/null; bg_cleanup; netns_cleanup' EXIT
 
 CYCLES=${CYCLES:-$(abuse_scale 100 20)}
+NLISTEN=${NLISTEN:-$(abuse_scale 2000 500)}
+NHELD=${NHELD:-$(abuse_scale 400 200)}
 netns_new ul_a
 netns_new ul_o
 veth_pair ul_c ul_d 6
+rm -f /tmp/ul_*
 
 grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
+params=()
+if [ "${TCPOBS_KERNEL:-}" = debug ] && [ -e /sys/module/tcpobs/parameters/unload_delay_ms ]; then
+	params=("unload_delay_ms=${UNLOAD_DELAY_MS:-20}")
+	rmmod tcpobs && insmod "$TCPOBS_KO" "${params[@]}"
+	diag "teardown steps ${UNLOAD_DELAY_MS:-20} ms apart (unload_delay_ms)"
+fi
 
 # The traffic is paced so that the reloads get CPU time too (the VM has 2
 # vCPUs on one TCG thread): connections opening and closing in bursts,
 ( while :; do in_ns ul_a tcpgen pairs -n 5 -p 9100; sleep 0.02; done ) >/dev/null 2>&1 &
 churn=$!
+# NLISTEN listeners (the ledger's entries, found by the listener walk at
+# every load),
+listener_start ul_a -b 16 -n "$NLISTEN" -p 20000
+# two openers of NHELD/2 connections each, held three seconds and closed
+# (the lifecycle table's entries: sockets born since the last load),
+for o in 1 2; do
+	( while [ ! -e /tmp/ul_rstop ]; do
+		in_ns ul_a tcpgen open -n $((NHELD / 2)) -p $((9400 + o)) -w 3 || sleep 0.2
+	done ) >/dev/null 2>&1 &
+	BGPIDS+=($!)
+done
 # a listener that never accepts, overflowing all along,
 listener_start ul_o -b 1 -p 9200
 ( while [ ! -e /tmp/ul_ostop ]; do in_ns ul_o tcpgen connect -n 4 -w 1 127.0.0.1 9200; done ) >/dev/null 2>&1 &
@@ -31,25 +60,100 @@ in_ns ul_c tc qdisc add dev vul_c root tbf rate 50mbit burst 64kb latency 100ms
 tcpgen_bg ul_d sink -a 10.6.0.2 -p 9300 > /tmp/ul_sink.out
 ( while [ ! -e /tmp/ul_stop ]; do in_ns ul_c tcpgen send -n 1 -b 4000000 10.6.0.2 9300 || echo fail; done ) > /tmp/ul_sent.out 2>&1 &
 sender=$!
-# and readers of every procfs file, in two namespaces.
-( while :; do
-	for f in /proc/net/tcpobs/*; do cat "$f"; in_ns ul_a cat "$f"; done
-	sleep 0.3
-done ) >/dev/null 2>&1 &
-reader=$!
+# and readers, one pass after another (0.2 s apart, so that the VM's two
+# vCPUs still run the reloads), each counting its reads that worked and
+# those that found the module gone ("ok gone" in /tmp/ul_r.NAME): every
+# procfs file in two namespaces,
+# ureader NAME COMMAND...: runs COMMAND until /tmp/ul_rstop exists.
+ureader() {
+	local name=$1 ok=0 gone=0
+	shift
+	while [ ! -e /tmp/ul_rstop ]; do
+		if "$@" > /dev/null 2>&1; then ok=$((ok + 1)); else gone=$((gone + 1)); fi
+		sleep 0.2
+	done
+	echo "$ok $gone" > "/tmp/ul_r.$name"
+}
+procfs_all() {
+	local f
+	[ -d /proc/net/tcpobs ] || return 1
+	for f in states listeners listener_events stats timewait sockets lifetimes ecn; do
+		cat "/proc/net/tcpobs/$f" || return 1
+	done
+}
+dumps_all() {
+	local c
+	for c in listeners sockets states timewait lifetimes ecn stats; do
+		tcpobs "$c" || return 1
+	done
+}
+readers=()
+ureader procfs_a in_ns ul_a bash -c "$(declare -f procfs_all); procfs_all" &
+readers+=($!)
+ureader procfs_init procfs_all &
+readers+=($!)
+# every netlink dump,
+ureader dumps_a in_ns ul_a bash -c "$(declare -f dumps_all); dumps_all" &
+readers+=($!)
+ureader dumps_init dumps_all &
+readers+=($!)
+# and subscribers of the event group, each until its first event (one that
+# gets none in 10 s found the family gone under it).
+ureader watch in_ns ul_a timeout 10 tcpobs -c 1 watch all &
+readers+=($!)
 # (the reloads start once a bulk transfer runs)
 wait_for "[ -n \"\$(in_ns ul_c ss -tnH state established 'dport = :9300')\" ]"
 
-unloads=0 loads=0
+# Before each unload: the ledger holds every listener, and the lifecycle
+# table at least NHELD/2 sockets (half an opener's batch, both ends).
+kernel_listeners() {
+	local ns
+	for ns in "" $(ip netns list | awk '{ print $1 }'); do in_ns "$ns" ss -ltnH; done | wc -l
+}
+full_ok=0 full_bad=
+# unload: rmmod, again while it says EAGAIN. rmmod (busybox's and kmod's)
+# never waits: while a netlink dump runs, it holds a reference to the
+# module, and the unload is refused until the dump ends. Retries are
+# counted in $busy.
+busy=0
+unload() {
+	local end=$((${EPOCHREALTIME%.*} + WAIT_S))
+	until rmmod tcpobs 2>/tmp/ul_rmmod.err; do
+		grep -q 'temporarily unavailable' /tmp/ul_rmmod.err &&
+			[ "${EPOCHREALTIME%.*}" -lt "$end" ] || { cat /tmp/ul_rmmod.err; return 1; }
+		busy=$((busy + 1))
+		sleep 0.01
+	done
+}
+unload_ready() {
+	[ "$(tcpobs_objects listeners)" -ge "$NLISTEN" ] &&
+		[ "$(tcpobs_objects sockets)" -ge $((NHELD / 2)) ]
+}
+unloads=0 loads=0 t_wait=0 t_rm=0 t_ins=0
+max_rm=0
+ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 t0=$EPOCHREALTIME
 for i in $(seq "$CYCLES"); do
-	rmmod tcpobs && unloads=$((unloads + 1))
-	sleep 0.02
-	insmod "$TCPOBS_KO" && loads=$((loads + 1))
-	sleep 0.05
+	a=$EPOCHREALTIME
+	if wait_for -t 60 unload_ready; then
+		full_ok=$((full_ok + 1))
+	else
+		full_bad="cycle $i: listeners $(tcpobs_objects listeners), sockets $(tcpobs_objects sockets)"
+	fi
+	b=$EPOCHREALTIME
+	unload && unloads=$((unloads + 1))
+	c=$EPOCHREALTIME
+	insmod "$TCPOBS_KO" "${params[@]}" && loads=$((loads + 1))
+	d=$EPOCHREALTIME
+	t_wait=$((t_wait + $(ms "$a" "$b"))) t_rm=$((t_rm + $(ms "$b" "$c"))) t_ins=$((t_ins + $(ms "$c" "$d")))
+	[ "$(ms "$b" "$c")" -le "$max_rm" ] || max_rm=$(ms "$b" "$c")
 done
 t1=$EPOCHREALTIME
-diag "$CYCLES reloads in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+diag "$CYCLES reloads in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s:" \
+	"waiting for the entries $((t_wait / 1000)) s, rmmod $((t_rm / 1000)) s (longest $max_rm ms)," \
+	"insmod $((t_ins / 1000)) s; rmmod refused $busy times (a dump running)"
+check_eq "every unload came with the ledger full ($NLISTEN+ listeners) and $((NHELD / 2))+ tracked sockets" \
+	"$full_ok${full_bad:+ ($full_bad)}" "$CYCLES"
 check_eq "$CYCLES unloads under traffic" "$unloads" "$CYCLES"
 check_eq "$CYCLES loads under traffic" "$loads" "$CYCLES"
 check "connection churn still running through the cycles" kill -0 "$churn"
@@ -76,7 +180,7 @@ wait "$overflower" 2>/dev/null
 # Until the last connects' retransmits stop adding overflows (2 s quiet).
 kov() { in_ns ul_o nstat -asz | awk '$1 == "TcpExtListenOverflows" { print $2 }'; }
 quiet_for 2 kov
-rmmod tcpobs && insmod "$TCPOBS_KO"
+unload && insmod "$TCPOBS_KO" "${params[@]}"
 before=$(mktemp)
 nstat_snap ul_o "$before"
 in_ns ul_o tcpgen connect -n 12 -w 1 127.0.0.1 9200 >/dev/null
@@ -90,9 +194,25 @@ wait_for "[ \$(state_count ul_a CLOSE SYN-SENT) -gt $a ]"
 b=$(state_count ul_a CLOSE SYN-SENT)
 check "the reloaded module counts new connections ($a -> $b)" test "$b" -gt "$a"
 
-kill "$reader" "$churn" 2>/dev/null
-wait "$churn" 2>/dev/null
+# The readers raced the reloads: reads that worked, and reads that found
+# the module (or its namespace's files, or its family) gone.
+touch /tmp/ul_rstop
+kill "$churn" 2>/dev/null
+wait "${readers[@]}" "$churn" 2>/dev/null
+for r in procfs_a procfs_init dumps_a dumps_init watch; do
+	read -r ok gone < "/tmp/ul_r.$r" || { ok=none gone=none; }
+	diag "reader $r: $ok reads worked, $gone found the module gone"
+	[ "$r" = watch ] || check "reader $r: reads worked between the reloads ($ok)" test "$ok" -gt 0
+	check "reader $r: reads found the module gone ($gone of $CYCLES unloads)" test "$gone" -gt 0
+done
+# The ledger holds exactly the kernel's listeners (every namespace), the
+# lifecycle table goes back to what it held before the openers ran.
+check_same "the ledger holds as many listeners as ss -lt counts" \
+	"tcpobs_objects listeners" kernel_listeners
+check_eq "... which are at least the $NLISTEN" \
+	"$(in_ns ul_a ss -ltnH 'sport >= :20000' | wc -l)" "$NLISTEN"
+bg_cleanup
 check "module unloads cleanly at the end" rmmod tcpobs
 check "its slab cache is gone with it" bash -c '! grep -q "^tcpobs" /proc/slabinfo'
 check "module loads again" insmod "$TCPOBS_KO"
-rm -f /tmp/ul_stop /tmp/ul_ostop "$before"
+rm -f /tmp/ul_* "$before"
