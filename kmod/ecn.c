@@ -277,7 +277,12 @@ static int tcpobs_ecn_net_init(struct net *net, struct tcpobs_net *tn)
 	return nf_register_net_hooks(net, tn->ecn_ops, n);
 }
 
-/* Detaches the hooks; nf waits for running ones (synchronize_net). */
+/*
+ * Detaches the hooks. A hook may still be running when this returns (nf
+ * frees the old entries with call_rcu, it does not wait): what it reads
+ * stays until netns.c's exit_batch, whose synchronize_rcu() comes before
+ * any free, so nothing may be freed here.
+ */
 static void tcpobs_ecn_net_exit(struct net *net, struct tcpobs_net *tn)
 {
 	nf_unregister_net_hooks(net, tn->ecn_ops, tn->ecn_nops);
