@@ -396,3 +396,12 @@ debugfs_mount() {
 tcpobs_objects() {
 	debugfs_mount && awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/debug/tcpobs/objects
 }
+
+# objects_agree: one reading of tcpobs's namespace count and the kernel's
+# ("ours kernel's" in /tmp/nets.agree); fails while they differ (a deleted
+# namespace goes from the kernel's list first, from tcpobs's after an RCU
+# grace period). For wait_for.
+objects_agree() {
+	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 }
+		END { print a " " k; exit a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
+}

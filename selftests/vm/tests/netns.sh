@@ -26,10 +26,6 @@ objects_settle() {
 # agree: a namespace deleted by the test before may still be going (the
 # kernel's list drops it first, tcpobs's count after an RCU grace period),
 # and an earlier test's namespaces can go in several batches.
-objects_agree() {
-	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 }
-		END { print a " " k; exit a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
-}
 wait_for objects_agree
 read -r base_nets kernel_nets < /tmp/nets.agree || true
 base_nets=${base_nets:-none}

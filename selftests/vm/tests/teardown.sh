@@ -121,13 +121,9 @@ tcpgen pairs -n 3 -p 7603 >/dev/null
 check "... and it still gets its own namespace's events" wait_for "grep -q ':7603 ' /tmp/td.watch"
 
 # tcpobs's state went with the namespaces.
-objects_agree() {
-	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 }
-		END { print a " " k; exit a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/td.agree
-}
 if debugfs_mount && [ -e /sys/kernel/debug/tcpobs/objects ]; then
 	wait_for objects_agree
-	read -r a k < /tmp/td.agree
+	read -r a k < /tmp/nets.agree
 	check_eq "debugfs: tcpobs holds state for as many namespaces as the kernel has" "$a" "$k"
 else
 	tap_skip "debugfs: tcpobs holds state for as many namespaces as the kernel has" "no debugfs"
