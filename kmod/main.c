@@ -15,13 +15,16 @@
  *      exist
  *   6. the listen-drop kretprobes, which account into the ledger
  *   7. the TIME_WAIT probes
- *   8. the generic netlink family and its multicast group; the family
+ *   8. /proc/net/tcpobs/ of every namespace (proc.c's pernet_operations)
+ *   9. the generic netlink family and its multicast group; the family
  *      registers itself as the events' sink
- *   9. /proc/net/tcpobs/ of every namespace (proc.c's pernet_operations)
  *  10. debugfs
  *
  * So the user-visible API (8-10) comes up last, once everything it shows
- * is there, and goes first. Unload is the exact reverse, and so is the
+ * is there, and goes first. The family is the last step that can fail:
+ * a dump holds a reference to the module, and a module whose init fails
+ * is freed whatever its references, so no request may have started
+ * before init is sure to succeed. Unload is the exact reverse, and so is the
  * error path of load: no reader is left when a probe is detached, no
  * probe is left when the state it writes is freed, and each lifecycle
  * entry and ledger entry is removed while its socket lives for as long as
@@ -118,20 +121,20 @@ static int __init tcpobs_init(void)
 	if (err)
 		goto err_listen_drops;
 
-	err = tcpobs_genl_init();
+	err = tcpobs_proc_init();
 	if (err)
 		goto err_timewait;
 
-	err = tcpobs_proc_init();
+	err = tcpobs_genl_init();
 	if (err)
-		goto err_genl;
+		goto err_proc;
 
 	tcpobs_debugfs_init();
 	pr_info("tcpobs: loaded, version %s\n", TCPOBS_VERSION);
 	return 0;
 
-err_genl:
-	tcpobs_genl_exit();
+err_proc:
+	tcpobs_proc_exit();
 err_timewait:
 	tcpobs_timewait_exit();
 err_listen_drops:
@@ -154,12 +157,12 @@ static void __exit tcpobs_exit(void)
 {
 	tcpobs_debugfs_exit();
 	tcpobs_unload_pause("debugfs");
-	/* Waits for readers inside the files. */
-	tcpobs_proc_exit();
-	tcpobs_unload_pause("procfs");
 	/* The event sink first, then the family (waits for requests). */
 	tcpobs_genl_exit();
 	tcpobs_unload_pause("netlink");
+	/* Waits for readers inside the files. */
+	tcpobs_proc_exit();
+	tcpobs_unload_pause("procfs");
 	tcpobs_timewait_exit();
 	tcpobs_unload_pause("TIME_WAIT probes");
 	tcpobs_listen_drops_exit();
