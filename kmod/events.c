@@ -60,9 +60,12 @@ static DECLARE_WORK(tcpobs_ev_work, tcpobs_events_work);
 bool tcpobs_events_want(struct net *net, u32 bit)
 {
 	const struct tcpobs_event_sink *sink;
+	struct tcpobs_pcpu __percpu *pcpu;
+	struct tcpobs_net *tn;
 	bool want = false;
 
-	if (!(READ_ONCE(tcpobs_net(net)->events_mask) & bit))
+	tn = tcpobs_net_counted(net, &pcpu);
+	if (!tn || !(READ_ONCE(tn->events_mask) & bit))
 		return false;
 	rcu_read_lock();
 	sink = rcu_dereference(tcpobs_ev_sink);
@@ -97,12 +100,16 @@ u64 tcpobs_events_interval_ns(struct net *net)
  */
 void tcpobs_event_queue(struct net *net, const struct tcpobs_event *tmpl)
 {
-	struct tcpobs_net *tn = tcpobs_net(net);
+	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_ev_ring *ring;
 	struct tcpobs_event *ev;
+	struct tcpobs_net *tn;
 	unsigned long flags;
 	u64 seq;
 
+	tn = tcpobs_net_counted(net, &pcpu);
+	if (!tn)
+		return;
 	seq = atomic64_inc_return(&tn->events_seq);
 	if (!maybe_get_net(net))
 		goto lost;

@@ -44,14 +44,33 @@ struct tcpobs_net *tcpobs_net(const struct net *net)
 }
 
 /*
+ * The one test every probe makes before it touches a namespace's state:
+ * the state, with its counters in *@pcpu, while tcpobs counts the
+ * namespace (from the end of its init to its exit), else NULL. A probe
+ * fires for namespaces being set up too, before tcpobs's part of them is
+ * allocated (net_generic() has no slot for it yet), and for ones being
+ * torn down.
+ *
  * No rcu_read_lock() of its own: probes run with preemption off (an RCU
  * read-side section, which exit_batch waits out before freeing), procfs
  * files are removed (waiting for readers inside them) before the pointer
  * is cleared, and netlink requests hold a reference to the namespace.
  */
+struct tcpobs_net *tcpobs_net_counted(const struct net *net,
+				      struct tcpobs_pcpu __percpu **pcpu)
+{
+	struct tcpobs_net *tn = tcpobs_net(net);
+
+	*pcpu = tn ? READ_ONCE(tn->pcpu) : NULL;
+	return *pcpu ? tn : NULL;
+}
+
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net)
 {
-	return READ_ONCE(tcpobs_net(net)->pcpu);
+	struct tcpobs_pcpu __percpu *pcpu;
+
+	tcpobs_net_counted(net, &pcpu);
+	return pcpu;
 }
 
 /* Features [0, @n) of @net are set up: take them down, last first. */

@@ -10,6 +10,8 @@ int tcpobs_netns_init(const struct tcpobs_net_feature * const *features,
 int tcpobs_netns_count(void);
 void tcpobs_netns_exit(void);
 struct tcpobs_net *tcpobs_net(const struct net *net);
+struct tcpobs_net *tcpobs_net_counted(const struct net *net,
+				      struct tcpobs_pcpu __percpu **pcpu);
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net);
 void tcpobs_netns_reset(struct net *net);
 

@@ -42,9 +42,8 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 		tcpobs_listener_del(sk);
 
 	/* One lookup of the namespace's state for all that follows. */
-	tn = tcpobs_net(sock_net(sk));
-	pcpu = READ_ONCE(tn->pcpu);
-	if (!pcpu)
+	tn = tcpobs_net_counted(sock_net(sk), &pcpu);
+	if (!tn)
 		return;
 	this_cpu_inc(pcpu->transitions[oldstate][newstate]);
 	tcpobs_sockets_transition((struct sock *)sk, tn, pcpu, oldstate, newstate);

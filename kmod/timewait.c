@@ -81,11 +81,8 @@ static struct tcpobs_tw *tcpobs_tw_of(const struct inet_timewait_sock *tw,
 	/* TCP's minisocks belong to the namespace's TCP death row. */
 	if (tw->tw_dr != &net->ipv4.tcp_death_row)
 		return NULL;
-	tn = tcpobs_net(net);
-	*pcpu = READ_ONCE(tn->pcpu);
-	if (!*pcpu)
-		return NULL;
-	return &tn->tw;
+	tn = tcpobs_net_counted(net, pcpu);
+	return tn ? &tn->tw : NULL;
 }
 
 static unsigned int tcpobs_tw_slot(unsigned long expires)
