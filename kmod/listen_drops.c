@@ -149,11 +149,9 @@ static int tcpobs_krp_return(struct kretprobe_instance *ri,
 {
 	struct tcpobs_krp_data *d = (struct tcpobs_krp_data *)ri->data;
 	unsigned long now[TCPOBS_DROP_MAX];
-	unsigned int i;
 
 	tcpobs_mib_snapshot(d->listener, now);
-	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		now[i] -= d->mib[i];
+	tcpobs_mib_delta(now, d->mib);
 	tcpobs_listener_account(d->listener, now);
 	this_cpu_dec(tcpobs_krp_depth);
 	return 0;

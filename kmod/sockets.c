@@ -35,7 +35,6 @@
  * softirq.
  */
 #include <linux/ktime.h>
-#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
@@ -128,14 +127,6 @@ static void tcpobs_sk_tuple(struct tcpobs_sockent *e, const struct sock *sk)
 #endif
 	e->saddr[0] = sk->sk_rcv_saddr;
 	e->daddr[0] = sk->sk_daddr;
-}
-
-/* Log2 buckets of microseconds: bucket b holds [2^(b-1), 2^b) us. */
-static unsigned int tcpobs_lt_bucket(u64 us)
-{
-	unsigned int b = us ? ilog2(us) + 1 : 0;
-
-	return min_t(unsigned int, b, TCPOBS_LT_BUCKETS - 1);
 }
 
 void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,

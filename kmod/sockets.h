@@ -3,6 +3,8 @@
 #ifndef _TCPOBS_SOCKETS_H
 #define _TCPOBS_SOCKETS_H
 
+#include <linux/log2.h>
+
 #include "tcpobs.h"
 
 int tcpobs_sockets_init(void);
@@ -36,5 +38,18 @@ int tcpobs_sockets_show(struct seq_file *seq, void *v);
 int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
 
 extern const struct tcpobs_net_feature tcpobs_sockets_feature;
+
+/*
+ * The time-in-state histogram's bucket of @us microseconds: bucket b holds
+ * [2^(b-1), 2^b) us, 0 holds 0 us, and the last also everything longer
+ * (2^38 us: over three days). Here, not in sockets.c, so that the KUnit
+ * suites (tcpobs_kunit.c) test the very code the module runs.
+ */
+static inline unsigned int tcpobs_lt_bucket(u64 us)
+{
+	unsigned int b = us ? ilog2(us) + 1 : 0;
+
+	return min_t(unsigned int, b, TCPOBS_LT_BUCKETS - 1);
+}
 
 #endif /* _TCPOBS_SOCKETS_H */

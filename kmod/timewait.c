@@ -85,11 +85,6 @@ static struct tcpobs_tw *tcpobs_tw_of(const struct inet_timewait_sock *tw,
 	return tn ? &tn->tw : NULL;
 }
 
-static unsigned int tcpobs_tw_slot(unsigned long expires)
-{
-	return (expires / HZ) % TCPOBS_TW_SLOTS;
-}
-
 static void tcpobs_twkey_fill(struct tcpobs_twkey *k, unsigned int kind,
 			      const struct inet_timewait_sock *tw)
 {
@@ -364,8 +359,9 @@ unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
 				 unsigned int want, struct tcpobs_tw_row *top)
 {
 	struct tcpobs_tw *t = &tcpobs_net(net)->tw;
+	struct tcpobs_tw_row *r;
 	struct tcpobs_twkey *e;
-	unsigned int n = 0, i, j;
+	unsigned int n = 0, i;
 
 	want = min_t(unsigned int, want, TCPOBS_TW_TOP_MAX);
 	rcu_read_lock();
@@ -373,20 +369,14 @@ unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
 		hlist_for_each_entry_rcu(e, &t->keys[i], node) {
 			long c = READ_ONCE(e->count);
 
-			if (e->kind != kind || c <= 0 || !want)
+			if (e->kind != kind || c <= 0)
 				continue;
-			/* Insertion into the sorted top list. */
-			if (n == want && c <= top[n - 1].count)
+			r = tcpobs_tw_top_insert(top, &n, want, c);
+			if (!r)
 				continue;
-			j = n < want ? n++ : n - 1;
-			while (j > 0 && top[j - 1].count < c) {
-				top[j] = top[j - 1];
-				j--;
-			}
-			top[j].count = c;
-			top[j].port = e->port;
-			top[j].addr = e->addr;
-			top[j].family = e->family;
+			r->port = e->port;
+			r->addr = e->addr;
+			r->family = e->family;
 		}
 	}
 	rcu_read_unlock();
@@ -424,11 +414,6 @@ static void tcpobs_tw_show_keys(struct seq_file *seq, struct net *net,
 	kfree(top);
 }
 
-/* Age buckets, in seconds: [0,1) [1,2) [2,4) ... [32,60) [60,...). */
-static const unsigned int tcpobs_tw_age_edges[TCPOBS_TW_AGE_BUCKETS - 1] = {
-	1, 2, 4, 8, 16, 32, 60
-};
-
 struct tcpobs_tw_sums {
 	u64 entries, exits, rearms, full, untracked;
 	long ages[TCPOBS_TW_AGE_BUCKETS];
@@ -455,19 +440,11 @@ static void tcpobs_tw_sum(struct net *net, struct tcpobs_pcpu __percpu *pcpu,
 	}
 	for (i = 0; i < TCPOBS_TW_SLOTS; i++) {
 		long c = atomic_long_read(&t->slots[i]);
-		/* Seconds left on the timer, in [-16, 112): ring position. */
-		int left = (int)((i - now / HZ) % TCPOBS_TW_SLOTS);
-		unsigned int b = 0;
-		int age;
+		unsigned int b;
 
 		if (c <= 0)
 			continue;
-		if (left >= TCPOBS_TW_SLOTS - 16)
-			left -= TCPOBS_TW_SLOTS;
-		age = TCP_TIMEWAIT_LEN / HZ - 1 - left;
-		while (b < ARRAY_SIZE(tcpobs_tw_age_edges) &&
-		       age >= (int)tcpobs_tw_age_edges[b])
-			b++;
+		b = tcpobs_tw_age_bucket(tcpobs_tw_age(tcpobs_tw_left(i, now)));
 		s->ages[b] += c;
 		s->tracked += c;
 	}
@@ -497,13 +474,6 @@ int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e)
 	tcpobs_emit(e, "", "keys_full", s.full);
 	tcpobs_emit(e, "", "kprobe_missed", tcpobs_timewait_missed());
 	return e->err;
-}
-
-/* The age buckets' bounds in seconds; to is 0 for the last, unbounded. */
-void tcpobs_timewait_age_bounds(unsigned int b, u32 *from, u32 *to)
-{
-	*from = b ? tcpobs_tw_age_edges[b - 1] : 0;
-	*to = b < ARRAY_SIZE(tcpobs_tw_age_edges) ? tcpobs_tw_age_edges[b] : 0;
 }
 
 /* For netlink: the tracked count and the age buckets. */

@@ -8,6 +8,8 @@
 : "${TAP_STATE:=/tmp/tap.state}"
 [ -f "$TAP_STATE" ] || echo "0 0 0" > "$TAP_STATE"
 TCPOBS_KO=${TCPOBS_KO:-/lib/tcpobs/tcpobs.ko}
+# The KUnit suites' module (kunit.sh), there when the kernel has KUnit.
+TCPOBS_KUNIT_KO=${TCPOBS_KUNIT_KO:-/lib/tcpobs/tcpobs_kunit.ko}
 
 # abuse_scale FULL REDUCED: an abuse test's volume (reloads, requests,
 # namespaces). FULL on the Debian kernels; on the debug kernel, about 12
