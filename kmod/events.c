@@ -153,20 +153,24 @@ static bool tcpobs_ev_pop(int cpu, struct tcpobs_event *ev)
 }
 
 /*
- * Process context; the work item never runs concurrently with itself, and
- * the sink cannot go while it sends (tcpobs_ev_sink_lock).
+ * Sends (or, with no sink, counts lost) at most @budget records of each
+ * CPU's ring; true if a ring still held more. Process context, under
+ * tcpobs_ev_sink_lock: the sink cannot go while it sends.
  */
-static void tcpobs_events_work(struct work_struct *work)
+static bool tcpobs_events_drain(unsigned int budget)
 {
 	struct tcpobs_event *ev = &tcpobs_ev_scratch;
 	const struct tcpobs_event_sink *sink;
+	bool more = false;
 	int cpu;
 
-	mutex_lock(&tcpobs_ev_sink_lock);
+	lockdep_assert_held(&tcpobs_ev_sink_lock);
 	sink = rcu_dereference_protected(tcpobs_ev_sink,
 					 lockdep_is_held(&tcpobs_ev_sink_lock));
 	for_each_possible_cpu(cpu) {
-		while (tcpobs_ev_pop(cpu, ev)) {
+		unsigned int n = 0;
+
+		while (n < budget && tcpobs_ev_pop(cpu, ev)) {
 			struct tcpobs_net *tn = tcpobs_net(ev->net);
 
 			if (!sink || sink->send(ev))
@@ -174,10 +178,30 @@ static void tcpobs_events_work(struct work_struct *work)
 			else
 				atomic64_inc(&tn->events_sent);
 			put_net(ev->net);
+			n++;
 		}
+		more |= n == budget;
 		cond_resched();
 	}
+	return more;
+}
+
+/*
+ * The work item never runs concurrently with itself. Each run takes at
+ * most a ring's worth per CPU and queues itself again if there is more:
+ * probes that refill the rings as fast as it empties them (a flood of
+ * state changes) would otherwise keep it running, and the sink's lock
+ * held, for as long as the flood lasts, and unload waiting behind it.
+ */
+static void tcpobs_events_work(struct work_struct *work)
+{
+	bool more;
+
+	mutex_lock(&tcpobs_ev_sink_lock);
+	more = tcpobs_events_drain(TCPOBS_EV_RING);
 	mutex_unlock(&tcpobs_ev_sink_lock);
+	if (more)
+		schedule_work(work);
 }
 
 int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e)
@@ -220,9 +244,16 @@ int tcpobs_events_init(void)
  */
 void tcpobs_events_exit(void)
 {
-	flush_work(&tcpobs_ev_work);
-	/* The last probe may have queued after the work item's last run. */
-	tcpobs_events_work(&tcpobs_ev_work);
+	/* (cancel, not flush: the work item may queue itself again) */
+	cancel_work_sync(&tcpobs_ev_work);
+	/*
+	 * What the last probes queued after the work item's last run: no
+	 * probe is left to refill the rings, so this ends.
+	 */
+	mutex_lock(&tcpobs_ev_sink_lock);
+	while (tcpobs_events_drain(TCPOBS_EV_RING))
+		;
+	mutex_unlock(&tcpobs_ev_sink_lock);
 	free_percpu(tcpobs_ev_rings);
 	tcpobs_ev_rings = NULL;
 }
