@@ -21,13 +21,19 @@ trap 'touch /tmp/ul_rstop; kill $churn $sender $overflower 2>/dev/null; bg_clean
 
 CYCLES=${CYCLES:-$(abuse_scale 100 20)}
 # (On the debug kernel, for now, without the many listeners, the held
-# connections, the dump and event readers and the delay: with them, its
-# run stalled, with a Call Trace on the console, on 2026-12-04; to be
-# found. NLISTEN=500 NHELD=200 UL_DUMPS=1 UNLOAD_DELAY_MS=20 there bring
-# them back.)
+# connections, the dump and event readers and the delay. With them
+# (NLISTEN=500 NHELD=200 UL_DUMPS=1 UNLOAD_DELAY_MS=20) the first rmmod
+# sat for minutes in synchronize_rcu() (proc.c's unregister_pernet_subsys)
+# with the VM's one CPU 100% busy and never idle: the readers' processes
+# (a dozen execs a pass, 0.2 s apart) and the traffic starve a KASAN
+# kernel under TCG of the time to end grace periods. It was no deadlock:
+# with every process but rmmod stopped (SIGSTOP), rmmod finished at once.
+# (The debug kernel boots one CPU: its tinyconfig finds no second one.)
+# UL_READ_PAUSE paces the readers: seconds between two passes.)
 NLISTEN=${NLISTEN:-$(abuse_scale 2000 0)}
 NHELD=${NHELD:-$(abuse_scale 400 0)}
 UL_DUMPS=${UL_DUMPS:-$(abuse_scale 1 0)}
+UL_READ_PAUSE=${UL_READ_PAUSE:-0.2}
 netns_new ul_a
 netns_new ul_o
 veth_pair ul_c ul_d 6
@@ -77,7 +83,7 @@ ureader() {
 	shift
 	while [ ! -e /tmp/ul_rstop ]; do
 		if "$@" > /dev/null 2>&1; then ok=$((ok + 1)); else gone=$((gone + 1)); fi
-		sleep 0.2
+		sleep "$UL_READ_PAUSE"
 	done
 	echo "$ok $gone" > "/tmp/ul_r.$name"
 }
