@@ -152,7 +152,15 @@ in_ns() {
 	local ns=$1
 	shift
 	if [ -n "$ns" ]; then
-		ip netns exec "$ns" "$@"
+		# (nsenter, not ip netns exec: that also makes a mount namespace
+		# and mounts a sysfs, which on the debug kernel cost more than
+		# the command run; no test reads /sys inside a namespace. The
+		# command by its path: busybox's nsenter would run its own tc
+		# or ip applet before Debian's.)
+		local cmd=$1
+		hash "$cmd" 2>/dev/null && cmd=${BASH_CMDS[$cmd]:-$cmd}
+		shift
+		nsenter --net="/run/netns/$ns" "$cmd" "$@"
 	else
 		"$@"
 	fi
