@@ -3,7 +3,7 @@
 # marked on a veth path between two namespaces; every figure equals the
 # kernel's own (nstat, ss -ti) or the peer's mirror figure.
 source "$(dirname "$0")/../lib.sh"
-trap 'bg_cleanup; netns_cleanup' EXIT
+trap 'touch /tmp/ua.stop; bg_cleanup; netns_cleanup' EXIT
 
 check_eq "sockets header has the ECN columns" "$(head -n 1 /proc/net/tcpobs/sockets | cut -d' ' -f8-)" \
 	"ecn ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce"
@@ -143,16 +143,33 @@ check_eq "isolation: another netns counts no CE and no rows" \
 	"$(ecn_stat eiso ip_in_ce) $(in_ns eiso awk 'on { n++ } $1 == "side" { on = 1 } END { print n + 0 }' /proc/net/tcpobs/ecn)" "0 0"
 
 # --- unload under bulk traffic: no packet lost ---------------------------------
+# 500 kB transfers one after another, paced at 10 Mbit/s, from before the
+# first reload until after the last (a stop flag, then the one running
+# ends): every byte of every transfer arrives.
 veth_pair ua ub 4
+in_ns ua tc qdisc add dev vua root tbf rate 10mbit burst 64kb latency 100ms
 tcpgen_bg ub sink -p 5001 > /tmp/ub.sink
-in_ns ua tcpgen send -n 1 -b 60000000 10.4.0.2 5001 > /dev/null &
+rm -f /tmp/ua.stop
+( while [ ! -e /tmp/ua.stop ]; do in_ns ua tcpgen send -n 1 -b 500000 10.4.0.2 5001 || echo fail; done ) \
+	> /tmp/ua.sent 2>&1 &
 sender=$!
-# (reloads once the transfer runs)
+# (reloads once a transfer runs)
 wait_for "[ -n \"\$(in_ns ua ss -tnH state established 'dport = :5001')\" ]"
+reloads=0
 for i in 1 2 3; do
 	rmmod tcpobs && insmod "$TCPOBS_KO" || break
+	reloads=$((reloads + 1))
 done
+# (and a transfer that starts after the last reload ends too)
+n0=$(wc -l < /tmp/ua.sent)
+wait_for "[ \$(wc -l < /tmp/ua.sent) -gt $n0 ]"
+check "unload under bulk traffic: the transfers still ran after the reloads" kill -0 "$sender"
+touch /tmp/ua.stop
 wait "$sender"
-wait_for "[ -s /tmp/ub.sink ]"
-check_eq "unload under bulk traffic: all 60 MB arrived" "$(cat /tmp/ub.sink)" 60000000
+sent=$(awk '$1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ua.sent)
+wait_for "[ \$(wc -l < /tmp/ub.sink) -ge ${sent%% *} ]"
+got=$(awk '{ n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ub.sink)
+check_eq "unload under bulk traffic: 3 reloads" "$reloads" 3
+check "unload under bulk traffic: no transfer failed" bash -c '! grep -q fail /tmp/ua.sent'
+check_eq "unload under bulk traffic: every byte sent arrived (transfers, bytes)" "$got" "$sent"
 check "module loaded after the reloads" test -d /sys/module/tcpobs
