@@ -156,7 +156,7 @@ sender=$!
 # (reloads once a transfer runs)
 wait_for "[ -n \"\$(in_ns ua ss -tnH state established 'dport = :5001')\" ]"
 reloads=0
-for i in 1 2 3; do
+for _ in 1 2 3; do
 	rmmod tcpobs && insmod "$TCPOBS_KO" || break
 	reloads=$((reloads + 1))
 done
