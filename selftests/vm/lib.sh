@@ -148,6 +148,8 @@ netns_cleanup() {
 }
 
 # in_ns NS COMMAND...: run COMMAND in namespace NS ("" is the initial one).
+# (In the background, "in_ns NS CMD &" makes $! the subshell's pid, not
+# CMD's: to kill CMD later, start it as "nsenter --net=/run/netns/NS CMD &".)
 in_ns() {
 	local ns=$1
 	shift

@@ -46,7 +46,7 @@ for nsd in $(seq "$NS_TEARDOWNS"); do
 	ns=rc_d$nsd
 	ip netns add "$ns" && ip -n "$ns" link set lo up
 	rm -f /tmp/race.open
-	in_ns "$ns" tcpgen open -n 20 -p 7503 -r /tmp/race.open >/dev/null 2>&1 &
+	nsenter --net="/run/netns/$ns" tcpgen open -n 20 -p 7503 -r /tmp/race.open >/dev/null 2>&1 &
 	op=$!
 	wait_for "[ -s /tmp/race.open ]"
 	in_ns "$ns" bash -c 'for i in 1 2 3 4 5; do cat /proc/net/tcpobs/sockets; tcpobs sockets; done' >/dev/null 2>&1 &

@@ -61,11 +61,11 @@ while [ "$done_ns" -lt "$NS_TEARDOWNS" ]; do
 		# Held connections (tracked sockets), then TIME-WAIT ones and a
 		# listener that overflows, all inside the namespace.
 		rm -f /tmp/td.open
-		in_ns "$ns" tcpgen open -n "$NHELD" -p 7600 -r /tmp/td.open >/dev/null 2>&1 &
+		nsenter --net="/run/netns/$ns" tcpgen open -n "$NHELD" -p 7600 -r /tmp/td.open >/dev/null 2>&1 &
 		pids+=($!)
 		wait_for "[ -s /tmp/td.open ]"
 		in_ns "$ns" tcpgen pairs -n 3 -p 7601 >/dev/null
-		in_ns "$ns" tcpgen listen -b 1 -p 7602 >/dev/null 2>&1 &
+		nsenter --net="/run/netns/$ns" tcpgen listen -b 1 -p 7602 >/dev/null 2>&1 &
 		pids+=($!)
 		in_ns "$ns" tcpgen connect -n 2 -w 0 127.0.0.1 7602 >/dev/null 2>&1
 		# The directory, opened from outside through tcpgen's /proc entry.
