@@ -147,6 +147,12 @@ netns_cleanup() {
 	NETNSES=()
 }
 
+# transfer_totals FILE: "COUNT BYTES" of the transfers listed in FILE, one
+# byte count a line (tcpgen send's and sink's output; "fail" lines skipped).
+transfer_totals() {
+	awk '$1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' "$1"
+}
+
 # in_ns NS COMMAND...: run COMMAND in namespace NS ("" is the initial one).
 # (In the background, "in_ns NS CMD &" makes $! the subshell's pid, not
 # CMD's: to kill CMD later, start it as "nsenter --net=/run/netns/NS CMD &".)

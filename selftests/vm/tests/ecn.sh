@@ -166,9 +166,9 @@ wait_for "[ \$(wc -l < /tmp/ua.sent) -gt $n0 ]"
 check "unload under bulk traffic: the transfers still ran after the reloads" kill -0 "$sender"
 touch /tmp/ua.stop
 wait "$sender"
-sent=$(awk '$1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ua.sent)
+sent=$(transfer_totals /tmp/ua.sent)
 wait_for "[ \$(wc -l < /tmp/ub.sink) -ge ${sent%% *} ]"
-got=$(awk '{ n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ub.sink)
+got=$(transfer_totals /tmp/ub.sink)
 check_eq "unload under bulk traffic: 3 reloads" "$reloads" 3
 check "unload under bulk traffic: no transfer failed" bash -c '! grep -q fail /tmp/ua.sent'
 check_eq "unload under bulk traffic: every byte sent arrived (transfers, bytes)" "$got" "$sent"

@@ -197,10 +197,10 @@ check "connection churn still running through the cycles" kill -0 "$churn"
 # The bulk transfers: stop after the current one, then compare.
 touch /tmp/ul_stop
 wait "$sender"
-sent=$(awk '$1 ~ /^[0-9]+$/ { n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ul_sent.out)
+sent=$(transfer_totals /tmp/ul_sent.out)
 # (until the sink has read the last one to its end)
 wait_for "[ \$(wc -l < /tmp/ul_sink.out) -ge ${sent%% *} ]"
-got=$(awk '{ n++; s += $1 } END { print n + 0, s + 0 }' /tmp/ul_sink.out)
+got=$(transfer_totals /tmp/ul_sink.out)
 diag "bulk transfers (count bytes): sent $sent, received $got"
 check "bulk: no transfer failed" bash -c '! grep -q fail /tmp/ul_sent.out'
 check "bulk: several transfers ran during the reloads" test "${sent%% *}" -ge 2
