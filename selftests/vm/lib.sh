@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# (awk programs in single quotes, passed through in_ns:)
+# shellcheck disable=SC2016
 # Helpers for the tcpobs VM selftests: TAP output, network namespaces and
 # the kernel's own counters (nstat) to compare against.
 #
@@ -79,6 +81,26 @@ check_eq() {
 # a failing test ever waits this long.
 WAIT_S=${WAIT_S:-120}
 
+# Polling without a process per poll: on the debug kernel every program
+# started costs about 0.1 s (KASAN, kmemleak, lockdep), ss or nstat nearly
+# a second, so the helpers below count in bash and nap with bash's read.
+# deadline SECONDS: the VM clock's whole second SECONDS from now.
+deadline() {
+	local s=${1%.*}
+	echo $((${EPOCHREALTIME%.*} + ${s:-0} + 1))
+}
+# nap SECONDS: sleeps, as bash's read timing out on a FIFO nobody writes.
+nap() {
+	if [ -z "${NAP_FD:-}" ]; then
+		local f=/tmp/nap.$$.$RANDOM
+		mkfifo "$f" && exec {NAP_FD}<>"$f"
+		rm -f "$f"
+	fi
+	read -r -t "$1" -u "$NAP_FD" _ || :
+}
+
+nap 0
+
 # wait_for [-t SECONDS] CONDITION: polls the shell CONDITION (a string,
 # eval'd) every 0.1 s until it holds; after SECONDS (default $WAIT_S)
 # prints what it waited for and fails. Tests wait for conditions, never
@@ -89,13 +111,13 @@ wait_for() {
 		secs=$2
 		shift 2
 	fi
-	end=$(awk -v t="$EPOCHREALTIME" -v s="$secs" 'BEGIN { printf "%d", t + s }')
+	end=$(deadline "$secs")
 	until eval "$1"; do
 		if [ "${EPOCHREALTIME%.*}" -ge "$end" ]; then
 			diag "waited ${secs}s in vain for: $1"
 			return 1
 		fi
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -104,11 +126,11 @@ wait_for() {
 # say), at most $WAIT_S seconds.
 quiet_for() {
 	local secs=$1 cmd=$2 a b end
-	end=$(awk -v t="$EPOCHREALTIME" -v s="$WAIT_S" 'BEGIN { printf "%d", t + s }')
+	end=$(deadline "$WAIT_S")
 	b=$(eval "$cmd")
 	while [ "${EPOCHREALTIME%.*}" -lt "$end" ]; do
 		a=$b
-		sleep "$secs"
+		nap "$secs"
 		b=$(eval "$cmd")
 		[ "$a" = "$b" ] && return 0
 	done
@@ -190,13 +212,13 @@ nstat_delta() {
 # tcpobs_states NS: the transition matrix of NS as "FROM TO COUNT" lines,
 # sorted, without the header.
 tcpobs_states() {
-	in_ns "$1" cat /proc/net/tcpobs/states | tail -n +2 | sort
+	in_ns "$1" awk 'NR > 1' /proc/net/tcpobs/states | sort
 }
 
 # state_count NS FROM TO
 state_count() {
-	in_ns "$1" cat /proc/net/tcpobs/states |
-		awk -v f="$2" -v t="$3" '$1 == f && $2 == t { c = $3 } END { print c + 0 }'
+	in_ns "$1" awk -v f="$2" -v t="$3" '$1 == f && $2 == t { c = $3 } END { print c + 0 }' \
+		/proc/net/tcpobs/states
 }
 
 # --- the listener ledger -------------------------------------------------
@@ -222,28 +244,38 @@ bg_cleanup() {
 
 # listener_col NS PORT COLUMN: COLUMN of the listener on PORT.
 listener_col() {
-	in_ns "$1" cat /proc/net/tcpobs/listeners | awk -v p="$2" -v c="$3" '
+	in_ns "$1" awk -v p="$2" -v c="$3" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$1 ~ (":" p "$") { print $col[c]; found = 1 }
-		END { if (!found) print "none" }'
+		END { if (!found) print "none" }' /proc/net/tcpobs/listeners
 }
 
 # listeners_sum NS COLUMN: COLUMN summed over every listener of NS.
 listeners_sum() {
-	in_ns "$1" cat /proc/net/tcpobs/listeners | awk -v c="$2" '
+	in_ns "$1" awk -v c="$2" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-		{ s += $col[c] } END { print s + 0 }'
+		{ s += $col[c] } END { print s + 0 }' /proc/net/tcpobs/listeners
 }
 
 # tcpobs_stat NS NAME: a value of /proc/net/tcpobs/stats.
 tcpobs_stat() {
-	in_ns "$1" cat /proc/net/tcpobs/stats | awk -v n="$2" '$1 == n { v = $2 } END { print v }'
+	in_ns "$1" awk -v n="$2" '$1 == n { v = $2 } END { print v }' /proc/net/tcpobs/stats
 }
 
 # ss figures of the listener on PORT: Recv-Q, Send-Q, and SYN-RECV count.
-ss_recvq() { in_ns "$1" ss -ltnH "sport = :$2" | awk '{ print $2 }'; }
-ss_sendq() { in_ns "$1" ss -ltnH "sport = :$2" | awk '{ print $3 }'; }
-ss_synrecv() { in_ns "$1" ss -tanH state syn-recv "sport = :$2" | wc -l; }
+# (split by bash: on the debug kernel each program started costs ~0.1 s)
+# shellcheck disable=SC2086
+ss_recvq() { local l; l=$(in_ns "$1" ss -ltnH "sport = :$2") && set -- $l && echo "$2"; }
+# shellcheck disable=SC2086
+ss_sendq() { local l; l=$(in_ns "$1" ss -ltnH "sport = :$2") && set -- $l && echo "$3"; }
+ss_synrecv() {
+	local l
+	l=$(in_ns "$1" ss -tanH state syn-recv "sport = :$2") || return
+	local IFS=$'\n'
+	# shellcheck disable=SC2086
+	set -- $l
+	echo $#
+}
 # The listener's sk_drops (ss -m "d"), a superset of its ListenDrops.
 ss_skdrops() {
 	in_ns "$1" ss -ltnmH "sport = :$2" | grep -o ',d[0-9]*)' | tr -dc 0-9
@@ -268,7 +300,7 @@ DROP_COLUMNS="listen_overflows listen_drops reqq_full_drops reqq_full_cookies sy
 SETTLE_S=${SETTLE_S:-30}
 check_settled() {
 	local name=$1 a b k end
-	end=$(awk -v t="$EPOCHREALTIME" -v s="$SETTLE_S" 'BEGIN { printf "%d", t + s }')
+	end=$(deadline "$SETTLE_S")
 	while :; do
 		a=$(eval "$2")
 		k=$(eval "$3")
@@ -278,7 +310,7 @@ check_settled() {
 			return
 		fi
 		[ "${EPOCHREALTIME%.*}" -lt "$end" ] || break
-		sleep 0.2
+		nap 0.2
 	done
 	tap_result 0 "$name" "ours: ${a:-nothing} then ${b:-nothing}" "kernel: ${k:-nothing}" \
 		"(for ${SETTLE_S}s)"
@@ -289,7 +321,7 @@ check_settled() {
 # counters on a slow kernel). Retried for up to $SETTLE_S seconds.
 check_same() {
 	local name=$1 a b end
-	end=$(awk -v t="$EPOCHREALTIME" -v s="$SETTLE_S" 'BEGIN { printf "%d", t + s }')
+	end=$(deadline "$SETTLE_S")
 	while :; do
 		a=$(eval "$2")
 		b=$(eval "$3")
@@ -298,18 +330,24 @@ check_same() {
 			return
 		fi
 		[ "${EPOCHREALTIME%.*}" -lt "$end" ] || break
-		sleep 0.3
+		nap 0.3
 	done
 	tap_result 0 "$name" "got:  ${a:-nothing}" "want: ${b:-nothing}"
 }
 
-# kernel_delta NS BEFORE_FILE NSTAT_NAME: the counter's change since BEFORE.
+# kernel_delta NS BEFORE_FILE NSTAT_NAME: the counter's change since BEFORE
+# (an nstat_snap file), read now from the files nstat reads, /proc/net/netstat
+# and /proc/net/snmp (a header line, then its values; nstat's names join the
+# two) and /proc/net/snmp6 (a name and its value per line): one program
+# started, not nstat and three helpers, which on the debug kernel cost a
+# second or more each time check_settled polls.
 kernel_delta() {
-	local f
-	f=$(mktemp)
-	nstat_snap "$1" "$f"
-	nstat_delta "$2" "$f" "$3"
-	rm -f "$f"
+	in_ns "$1" awk -v n="$3" '
+		FILENAME == ARGV[1] { if ($1 == n) b = $2; next }
+		FILENAME ~ /snmp6$/ { if ($1 == n) a = $2; next }
+		$1 == p { for (i = 2; i <= NF; i++) if (pre h[i] == n) a = $i; p = ""; next }
+		{ p = $1; pre = substr($1, 1, length($1) - 1); for (i = 2; i <= NF; i++) h[i] = $i }
+		END { printf "%d\n", a - b }' "$2" /proc/net/netstat /proc/net/snmp /proc/net/snmp6
 }
 
 # --- TIME_WAIT and the lifecycle table -------------------------------------
@@ -390,15 +428,15 @@ ce_mark() {
 
 # ecn_stat NS NAME: a value of the totals section of /proc/net/tcpobs/ecn.
 ecn_stat() {
-	in_ns "$1" cat /proc/net/tcpobs/ecn |
-		awk -v n="$2" 'NF == 0 { exit } $1 == n { v = $2 } END { print v }'
+	in_ns "$1" awk -v n="$2" 'NF == 0 { exit } $1 == n { v = $2 } END { print v }' \
+		/proc/net/tcpobs/ecn
 }
 
 # ecn_row NS SIDE PORT COLUMN: COLUMN of a per-service row of the ecn file.
 ecn_row() {
-	in_ns "$1" cat /proc/net/tcpobs/ecn | awk -v s="$2" -v p="$3" -v c="$4" '
+	in_ns "$1" awk -v s="$2" -v p="$3" -v c="$4" '
 		$1 == "side" { for (i = 1; i <= NF; i++) col[$i] = i; on = 1; next }
-		on && $1 == s && $2 == p { v = $col[c] } END { print v }'
+		on && $1 == s && $2 == p { v = $col[c] } END { print v }' /proc/net/tcpobs/ecn
 }
 
 # --- leak checks ---------------------------------------------------------------
