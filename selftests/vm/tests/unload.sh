@@ -40,6 +40,7 @@ UL_READ_PAUSE=${UL_READ_PAUSE:-$(abuse_scale 0.2 2)}
 UL_CHURN_PAUSE=${UL_CHURN_PAUSE:-$(abuse_scale 0.02 0.2)}
 UL_RATE=${UL_RATE:-$(abuse_scale 50mbit 5mbit)}
 UL_BULK=${UL_BULK:-$(abuse_scale 4000000 1000000)}
+UL_HOLD=${UL_HOLD:-1}
 netns_new ul_a
 netns_new ul_o
 veth_pair ul_c ul_d 6
@@ -65,7 +66,7 @@ churn=$!
 for o in 1 2; do
 	[ "$NHELD" -gt 0 ] || break
 	( while [ ! -e /tmp/ul_rstop ]; do
-		in_ns ul_a tcpgen open -n $((NHELD / 2)) -p $((9400 + o)) -w 1 || sleep 0.2
+		in_ns ul_a tcpgen open -n $((NHELD / 2)) -p $((9400 + o)) -w "$UL_HOLD" || sleep 0.2
 	done ) >/dev/null 2>&1 &
 	BGPIDS+=($!)
 done
