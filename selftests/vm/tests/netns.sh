@@ -61,12 +61,18 @@ for i in $(seq "$NS_CYCLES"); do
 		lo_ok=$((lo_ok + 1))
 	# Readers holding every file of the namespace open across its end:
 	# each opens its file, says so, and reads once the namespace is gone.
+	# (They wait with read -t on a FIFO nobody writes, not sleep: eight
+	# readers starting a sleep every 50 ms were much of the debug kernel's
+	# load.)
 	rpids=()
-	for f in /proc/net/tcpobs/*; do
-		in_ns "$ns" bash -c "exec 3<$f; echo > /tmp/nsr.$i.${f##*/}; while ! [ -e /tmp/nsr.$i.gone ]; do sleep 0.05; done; cat <&3; cat $f" >/dev/null 2>&1 &
+	mkfifo /tmp/nsr.fifo.$i
+	files=(/proc/net/tcpobs/*)
+	for f in "${files[@]}"; do
+		in_ns "$ns" bash -c "exec 3<$f 4<>/tmp/nsr.fifo.$i; echo > /tmp/nsr.$i.${f##*/}
+			while ! [ -e /tmp/nsr.$i.gone ]; do read -r -t 0.05 -u 4 _; done; cat <&3; cat $f" >/dev/null 2>&1 &
 		rpids+=($!)
 	done
-	wait_for "[ \$(ls /tmp/nsr.$i.* 2>/dev/null | wc -l) -ge \$(ls /proc/net/tcpobs | wc -l) ]"
+	wait_for "ready=(/tmp/nsr.$i.*); [ -e \"\${ready[0]}\" ] && [ \${#ready[@]} -ge ${#files[@]} ]"
 	wait_for "[ \"\$(tcpobs_stat $ns sockets)\" -gt 0 ]" && live=$((live + 1))
 	# Gone while the churn still runs: the namespace dies when it ends.
 	ip netns del "$ns"
@@ -75,7 +81,7 @@ for i in $(seq "$NS_CYCLES"); do
 	wait "${rpids[@]}"
 	kill "$tpid" 2>/dev/null
 	wait "$tpid"
-	rm -f "$before" /tmp/nsr.$i.*
+	rm -f "$before" /tmp/nsr.$i.* /tmp/nsr.fifo.$i
 done
 wait
 t1=$EPOCHREALTIME
