@@ -12,17 +12,21 @@ grep -q '^tcpobs ' /proc/modules || insmod "$TCPOBS_KO"
 rm -f /tmp/race.stop
 
 netns_new rc_a
-# (ip execs tcpgen: $! is tcpgen's pid, which bg_cleanup kills at the end)
-ip netns exec rc_a tcpgen churn -t 600 -p 7501 >/dev/null &
+# (nice and ip exec tcpgen: $! is tcpgen's pid, which bg_cleanup kills at
+# the end; both churns at nice 10, as the readers below)
+nice -n 10 ip netns exec rc_a tcpgen churn -t 600 -p 7501 >/dev/null &
 c1=$!
-ip netns exec rc_a tcpgen churn -t 600 -p 7502 >/dev/null &
+nice -n 10 ip netns exec rc_a tcpgen churn -t 600 -p 7502 >/dev/null &
 c2=$!
 BGPIDS+=("$c1" "$c2")
 # reader NAME COMMAND...: runs COMMAND until told to stop; writes "runs
-# failures" to /tmp/race.NAME.
+# failures" to /tmp/race.NAME. At nice 10, as the churn: they still run
+# whenever the teardowns wait, but five readers in tight loops no longer
+# starve them.
 reader() {
 	local name=$1 runs=0 fails=0
 	shift
+	renice 10 -p $BASHPID >/dev/null
 	while [ ! -e /tmp/race.stop ]; do
 		"$@" >/dev/null 2>&1 || fails=$((fails + 1))
 		runs=$((runs + 1))
