@@ -56,7 +56,7 @@ modules: $(if $(KERNEL),$(CACHE)/kernels/$(KERNEL)/build)
 	@mkdir -p $(@D)/uapi
 	@cp $(KMOD_SRCS) $(@D)/
 	@cp $(KMOD_UAPI) $(@D)/uapi/
-	$(MAKE) -s -C $(CACHE)/kernels/$*/build M=$(TOP)/$(@D) W=1 $(KBUILD_OPTS) modules
+	+$(TOP)/scripts/kmake $* -s M=$(TOP)/$(@D) W=1 $(KBUILD_OPTS) modules
 
 PROG_LIBS_nlprobe := -lmnl
 
@@ -108,7 +108,7 @@ sparse: $(CACHE)/kernels/6.1/build $(CACHE)/kernels/6.12/build
 	@for k in $(KERNELS); do \
 		rm -rf .build/sparse-$$k && mkdir -p .build/sparse-$$k/uapi && cp $(KMOD_SRCS) .build/sparse-$$k/ && \
 		cp $(KMOD_UAPI) .build/sparse-$$k/uapi/ && \
-		$(MAKE) -s -C $(CACHE)/kernels/$$k/build M=$(TOP)/.build/sparse-$$k C=1 W=1 modules 2>&1 | \
+		$(TOP)/scripts/kmake $$k -s M=$(TOP)/.build/sparse-$$k C=1 W=1 modules 2>&1 | \
 			tee .build/sparse-$$k.log; \
 		! grep -E 'warning|error' .build/sparse-$$k.log || exit 1; \
 	done
