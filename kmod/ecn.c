@@ -58,6 +58,7 @@
 #include <net/sock.h>
 
 #include "ecn.h"
+#include "compat.h"
 #include "ecn_ports.h"
 #include "format.h"
 #include "netns.h"
@@ -127,7 +128,6 @@ static struct sock *tcpobs_ecn_lookup(struct sk_buff *skb,
 				      const struct nf_hook_state *state,
 				      unsigned int thoff)
 {
-	struct inet_hashinfo *h = tcpobs_tcp_hashinfo(state->net);
 	struct tcphdr buf;
 	const struct tcphdr *th;
 
@@ -138,7 +138,7 @@ static struct sock *tcpobs_ecn_lookup(struct sk_buff *skb,
 #if IS_ENABLED(CONFIG_IPV6)
 		const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 
-		return __inet6_lookup_established(state->net, h, &ip6->saddr,
+		return tcpobs_lookup_established6(state->net, &ip6->saddr,
 						  th->source, &ip6->daddr,
 						  ntohs(th->dest),
 						  inet6_iif(skb),
@@ -147,10 +147,10 @@ static struct sock *tcpobs_ecn_lookup(struct sk_buff *skb,
 		return NULL;
 #endif
 	}
-	return __inet_lookup_established(state->net, h, ip_hdr(skb)->saddr,
-					 th->source, ip_hdr(skb)->daddr,
-					 ntohs(th->dest), inet_iif(skb),
-					 inet_sdif(skb));
+	return tcpobs_lookup_established4(state->net, ip_hdr(skb)->saddr,
+					  th->source, ip_hdr(skb)->daddr,
+					  ntohs(th->dest), inet_iif(skb),
+					  inet_sdif(skb));
 }
 
 static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
@@ -243,14 +243,14 @@ static u64 tcpobs_ecn_mib(struct net *net, bool v6, unsigned int cp)
 {
 	if (v6) {
 #if IS_ENABLED(CONFIG_IPV6)
-		return snmp_fold_field64(net->mib.ipv6_statistics,
+		return tcpobs_mib_fold64(net->mib.ipv6_statistics,
 					 IPSTATS_MIB_NOECTPKTS + cp,
 					 offsetof(struct ipstats_mib, syncp));
 #else
 		return 0;
 #endif
 	}
-	return snmp_fold_field64(net->mib.ip_statistics,
+	return tcpobs_mib_fold64(net->mib.ip_statistics,
 				 IPSTATS_MIB_NOECTPKTS + cp,
 				 offsetof(struct ipstats_mib, syncp));
 }

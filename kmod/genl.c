@@ -17,8 +17,10 @@
 #include <net/sock.h>
 
 #include "genl.h"
+#include "compat.h"
 #include "ecn.h"
 #include "events.h"
+#include "features.h"
 #include "listeners.h"
 #include "netns.h"
 #include "sockets.h"
@@ -394,6 +396,10 @@ static int tcpobs_nl_socket_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/* The ECN counters travel as consecutive attributes, CE first. */
+static_assert(ARRAY_SIZE(((struct tcpobs_socket_snap *)0)->ecn_counts) ==
+	      TCPOBS_A_S_CWR_OUT - TCPOBS_A_S_CE + 1);
+
 static int tcpobs_put_socket(struct sk_buff *skb, int type,
 			     const struct tcpobs_socket_snap *s, bool full)
 {
@@ -418,8 +424,6 @@ static int tcpobs_put_socket(struct sk_buff *skb, int type,
 	    nla_put_u32(skb, TCPOBS_A_S_TRANSITIONS, s->transitions) ||
 	    nla_put_u8(skb, TCPOBS_A_S_ECN, s->ecn))
 		goto err;
-	static_assert(ARRAY_SIZE(s->ecn_counts) ==
-		      TCPOBS_A_S_CWR_OUT - TCPOBS_A_S_CE + 1);
 	for (i = 0; i < ARRAY_SIZE(s->ecn_counts); i++)
 		if (nla_put_u32(skb, TCPOBS_A_S_CE + i, s->ecn_counts[i]))
 			goto err;
@@ -709,6 +713,34 @@ static int tcpobs_nl_get_options(struct sk_buff *in, struct genl_info *info)
 	return tcpobs_reply_send(skb, hdr, info, err);
 }
 
+static int tcpobs_nl_get_features(struct sk_buff *in, struct genl_info *info)
+{
+	struct sk_buff *skb;
+	unsigned int i;
+	void *hdr;
+	int err = 0;
+
+	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_FEATURES, NLMSG_GOODSIZE, &hdr);
+	if (!skb)
+		return -ENOMEM;
+	for (i = 0; i < TCPOBS_FEAT_MAX && !err; i++) {
+		bool exact = tcpobs_feature_exact(i);
+		struct nlattr *nest;
+
+		err = -EMSGSIZE;
+		nest = nla_nest_start(skb, TCPOBS_A_FEATURE);
+		if (!nest ||
+		    nla_put_string(skb, TCPOBS_A_FEAT_NAME, tcpobs_feature_name(i)) ||
+		    nla_put_u8(skb, TCPOBS_A_FEAT_EXACT, exact) ||
+		    (!exact && nla_put_string(skb, TCPOBS_A_FEAT_REASON,
+					      tcpobs_feature_reason(i))))
+			break;
+		nla_nest_end(skb, nest);
+		err = 0;
+	}
+	return tcpobs_reply_send(skb, hdr, info, err);
+}
+
 /* --- events ------------------------------------------------------------------ */
 
 /* The event sink (events.c), any context: is anyone subscribed in @net? */
@@ -800,6 +832,10 @@ static const struct genl_ops tcpobs_genl_ops[] = {
 		.cmd = TCPOBS_CMD_GET_OPTIONS,
 		.doit = tcpobs_nl_get_options,
 	},
+	{
+		.cmd = TCPOBS_CMD_GET_FEATURES,
+		.doit = tcpobs_nl_get_features,
+	},
 };
 
 static struct genl_family tcpobs_genl_family __ro_after_init = {
@@ -811,7 +847,6 @@ static struct genl_family tcpobs_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = tcpobs_genl_ops,
 	.n_ops = ARRAY_SIZE(tcpobs_genl_ops),
-	.resv_start_op = 0,
 	.mcgrps = tcpobs_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tcpobs_mcgrps),
 };

@@ -8,6 +8,8 @@
  * for a listener:
  *
  *   tcp_v4_conn_request, tcp_v6_conn_request  a SYN (arg 0: the listener)
+ *   subflow_v4_conn_request,                  a SYN to an MPTCP listener
+ *   subflow_v6_conn_request                   (its TCP subflow listener)
  *   tcp_check_req                             the ACK completing a handshake
  *   cookie_v4_check, cookie_v6_check          an ACK carrying a SYN cookie
  *   tcp_req_err                               ICMP for a request socket
@@ -31,6 +33,8 @@
 #include <net/tcp.h>
 
 #include "listen_drops.h"
+#include "compat.h"
+#include "features.h"
 #include "listeners.h"
 #include "sockets.h"
 
@@ -60,7 +64,7 @@ void tcpobs_listen_drops_mib(const struct net *net,
 	unsigned int i;
 
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		val[i] = snmp_fold_field(net->mib.net_statistics,
+		val[i] = tcpobs_mib_fold(net->mib.net_statistics,
 					 tcpobs_drop_mib[i]);
 }
 
@@ -169,49 +173,59 @@ static int tcpobs_krp_return_check_req(struct kretprobe_instance *ri,
 	return tcpobs_krp_return(ri, regs);
 }
 
-#define TCPOBS_KRP(sym, entry) {				\
-	.kp.symbol_name = sym,					\
-	.entry_handler = entry,					\
-	.handler = tcpobs_krp_return,				\
-	.data_size = sizeof(struct tcpobs_krp_data),		\
+#define TCPOBS_KRP(sym, entry, ret, f, opt) {			\
+	.krp = {						\
+		.kp.symbol_name = sym,				\
+		.entry_handler = entry,				\
+		.handler = ret,					\
+		.data_size = sizeof(struct tcpobs_krp_data),	\
+	},							\
+	.feat = f,						\
+	.optional = opt,					\
 }
 
-static struct kretprobe tcpobs_krps[] = {
-	TCPOBS_KRP("tcp_v4_conn_request", tcpobs_krp_entry_listener),
-	TCPOBS_KRP("tcp_v6_conn_request", tcpobs_krp_entry_listener),
-	{
-		.kp.symbol_name = "tcp_check_req",
-		.entry_handler = tcpobs_krp_entry_check_req,
-		.handler = tcpobs_krp_return_check_req,
-		.data_size = sizeof(struct tcpobs_krp_data),
-	},
-	TCPOBS_KRP("cookie_v4_check", tcpobs_krp_entry_listener),
-	TCPOBS_KRP("cookie_v6_check", tcpobs_krp_entry_listener),
-	TCPOBS_KRP("tcp_req_err", tcpobs_krp_entry_reqsk),
+static struct tcpobs_krp tcpobs_krps[] = {
+	TCPOBS_KRP("tcp_v4_conn_request", tcpobs_krp_entry_listener,
+		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS, false),
+	TCPOBS_KRP("tcp_v6_conn_request", tcpobs_krp_entry_listener,
+		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS,
+		   !IS_BUILTIN(CONFIG_IPV6)),
+	TCPOBS_KRP("tcp_check_req", tcpobs_krp_entry_check_req,
+		   tcpobs_krp_return_check_req, TCPOBS_FEAT_LISTEN_DROPS, false),
+	TCPOBS_KRP("cookie_v4_check", tcpobs_krp_entry_listener,
+		   tcpobs_krp_return, TCPOBS_FEAT_SYN_COOKIES,
+		   !IS_ENABLED(CONFIG_SYN_COOKIES)),
+	TCPOBS_KRP("cookie_v6_check", tcpobs_krp_entry_listener,
+		   tcpobs_krp_return, TCPOBS_FEAT_SYN_COOKIES,
+		   !IS_ENABLED(CONFIG_SYN_COOKIES) || !IS_BUILTIN(CONFIG_IPV6)),
+	TCPOBS_KRP("tcp_req_err", tcpobs_krp_entry_reqsk,
+		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS, false),
+	TCPOBS_KRP("subflow_v4_conn_request", tcpobs_krp_entry_listener,
+		   tcpobs_krp_return, TCPOBS_FEAT_MPTCP,
+		   !IS_ENABLED(CONFIG_MPTCP)),
+	TCPOBS_KRP("subflow_v6_conn_request", tcpobs_krp_entry_listener,
+		   tcpobs_krp_return, TCPOBS_FEAT_MPTCP,
+		   !IS_ENABLED(CONFIG_MPTCP_IPV6)),
 };
 
 static struct kretprobe *tcpobs_krp_ptrs[ARRAY_SIZE(tcpobs_krps)];
+static unsigned int tcpobs_krp_nreg;
 
+/*
+ * Every target that can be probed is; one that cannot degrades its
+ * feature (features.c) and the drops it would have attributed count as
+ * unattributed. Never fails the load.
+ */
 int tcpobs_listen_drops_init(void)
 {
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(tcpobs_krps); i++) {
-		/* One in flight per CPU at a time; leave ample room. */
-		tcpobs_krps[i].maxactive = max_t(int, 16, 4 * num_possible_cpus());
-		tcpobs_krp_ptrs[i] = &tcpobs_krps[i];
-	}
-	err = register_kretprobes(tcpobs_krp_ptrs, ARRAY_SIZE(tcpobs_krp_ptrs));
-	if (err)
-		pr_err("tcpobs: cannot register kretprobes: %d\n", err);
-	return err;
+	return tcpobs_krps_register(tcpobs_krps, ARRAY_SIZE(tcpobs_krps),
+				    tcpobs_krp_ptrs, &tcpobs_krp_nreg);
 }
 
 void tcpobs_listen_drops_exit(void)
 {
 	/* Waits for running handlers to finish. */
-	unregister_kretprobes(tcpobs_krp_ptrs, ARRAY_SIZE(tcpobs_krp_ptrs));
+	tcpobs_krps_unregister(tcpobs_krp_ptrs, tcpobs_krp_nreg);
 }
 
 /* Calls the kretprobes could not instrument: exactness needs this at 0. */
@@ -221,6 +235,6 @@ unsigned long tcpobs_listen_drops_missed(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(tcpobs_krps); i++)
-		missed += tcpobs_krps[i].nmissed + tcpobs_krps[i].kp.nmissed;
+		missed += tcpobs_krps[i].krp.nmissed + tcpobs_krps[i].krp.kp.nmissed;
 	return missed;
 }

@@ -34,6 +34,7 @@
 #include <linux/sock_diag.h>
 
 #include "listeners.h"
+#include "compat.h"
 #include "events.h"
 #include "format.h"
 #include "netns.h"
@@ -457,11 +458,12 @@ int tcpobs_listener_events_show(struct seq_file *seq, void *v)
  */
 void tcpobs_listeners_scan(void)
 {
-	struct inet_hashinfo *hinfo = init_net.ipv4.tcp_death_row.hashinfo;
-	unsigned int i;
+	struct inet_listen_hashbucket *buckets;
+	unsigned int i, n;
 
-	for (i = 0; i <= hinfo->lhash2_mask; i++) {
-		struct inet_listen_hashbucket *ilb = &hinfo->lhash2[i];
+	buckets = tcpobs_listen_buckets(tcpobs_tcp_hashinfo(&init_net), &n);
+	for (i = 0; i < n; i++) {
+		struct inet_listen_hashbucket *ilb = &buckets[i];
 		struct hlist_nulls_node *node;
 		struct sock *sk;
 

@@ -27,6 +27,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "netns.h"

@@ -18,6 +18,7 @@
 
 #include "proc.h"
 #include "ecn.h"
+#include "features.h"
 #include "listeners.h"
 #include "sockets.h"
 #include "states.h"
@@ -40,6 +41,7 @@ static const struct tcpobs_proc_file tcpobs_proc_files[] = {
 	{ "sockets", tcpobs_sockets_show },
 	{ "lifetimes", tcpobs_lifetimes_show },
 	{ "ecn", tcpobs_ecn_show },
+	{ "features", tcpobs_features_show },
 };
 
 static int __net_init tcpobs_proc_net_init(struct net *net)

@@ -47,6 +47,7 @@
 #include <net/tcp.h>
 
 #include "sockets.h"
+#include "compat.h"
 #include "ecn_ports.h"
 #include "events.h"
 #include "format.h"
@@ -187,7 +188,7 @@ void tcpobs_sockets_handshake(const struct sock *child, u64 start)
 /* ECN was negotiated by the handshake that made @sk ESTABLISHED. */
 static u8 tcpobs_sk_ecn_flag(const struct sock *sk)
 {
-	return tcp_sk(sk)->ecn_flags & TCP_ECN_OK ? TCPOBS_SKF_ECN : 0;
+	return tcpobs_tcp_ecn_ok(tcp_sk(sk)) ? TCPOBS_SKF_ECN : 0;
 }
 
 /* A passive child reached ESTABLISHED: track it from its handshake. */
@@ -222,7 +223,7 @@ void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_net *tn,
 
 	if (newstate == TCP_ESTABLISHED &&
 	    (oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV)) {
-		if (tcp_sk(sk)->ecn_flags & TCP_ECN_OK)
+		if (tcpobs_tcp_ecn_ok(tcp_sk(sk)))
 			this_cpu_inc(pcpu->ecn_negotiated);
 		else
 			this_cpu_inc(pcpu->ecn_not_negotiated);

@@ -46,8 +46,6 @@
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
-#include "compat.h"
-
 #define TCPOBS_VERSION "0.1.0"
 
 /*

@@ -44,6 +44,8 @@
 #include <net/tcp.h>
 
 #include "timewait.h"
+#include "compat.h"
+#include "features.h"
 #include "format.h"
 #include "netns.h"
 
@@ -247,50 +249,48 @@ static int tcpobs_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kretprobe tcpobs_tw_krps[] = {
+static struct tcpobs_krp tcpobs_tw_krps[] = {
 	{
-		.kp.symbol_name = "__inet_twsk_schedule",
-		.entry_handler = tcpobs_tw_sched_entry,
-		.handler = tcpobs_tw_sched_return,
-		.data_size = sizeof(struct tcpobs_tw_sched),
+		.krp = {
+			.kp.symbol_name = "__inet_twsk_schedule",
+			.entry_handler = tcpobs_tw_sched_entry,
+			.handler = tcpobs_tw_sched_return,
+			.data_size = sizeof(struct tcpobs_tw_sched),
+		},
+		.feat = TCPOBS_FEAT_TIMEWAIT,
 	},
 };
 
 static struct kretprobe *tcpobs_tw_krp_ptrs[ARRAY_SIZE(tcpobs_tw_krps)];
+static unsigned int tcpobs_tw_krp_nreg;
 
 static struct kprobe tcpobs_tw_kill_kp = {
 	.symbol_name = "inet_twsk_kill",
 	.pre_handler = tcpobs_tw_kill_pre,
 };
 
+static bool tcpobs_tw_kill_registered;
+
+/*
+ * Exits first: a minisock counted in is always counted out. Without the
+ * exit probe nothing is counted in (the inventory would only grow); a
+ * probe that cannot attach degrades the TIME-WAIT feature, not the load.
+ */
 int tcpobs_timewait_init(void)
 {
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(tcpobs_tw_krps); i++) {
-		tcpobs_tw_krps[i].maxactive = max_t(int, 16, 4 * num_possible_cpus());
-		tcpobs_tw_krp_ptrs[i] = &tcpobs_tw_krps[i];
-	}
-	/* Exits first: a minisock counted in is always counted out. */
-	err = register_kprobe(&tcpobs_tw_kill_kp);
-	if (err) {
-		pr_err("tcpobs: cannot probe inet_twsk_kill: %d\n", err);
-		return err;
-	}
-	err = register_kretprobes(tcpobs_tw_krp_ptrs,
-				  ARRAY_SIZE(tcpobs_tw_krp_ptrs));
-	if (err) {
-		pr_err("tcpobs: cannot register TIME_WAIT kretprobes: %d\n", err);
-		unregister_kprobe(&tcpobs_tw_kill_kp);
-	}
-	return err;
+	if (tcpobs_kprobe_register(&tcpobs_tw_kill_kp, TCPOBS_FEAT_TIMEWAIT))
+		return 0;
+	tcpobs_tw_kill_registered = true;
+	return tcpobs_krps_register(tcpobs_tw_krps, ARRAY_SIZE(tcpobs_tw_krps),
+				    tcpobs_tw_krp_ptrs, &tcpobs_tw_krp_nreg);
 }
 
 void tcpobs_timewait_exit(void)
 {
-	unregister_kretprobes(tcpobs_tw_krp_ptrs, ARRAY_SIZE(tcpobs_tw_krp_ptrs));
-	unregister_kprobe(&tcpobs_tw_kill_kp);
+	tcpobs_krps_unregister(tcpobs_tw_krp_ptrs, tcpobs_tw_krp_nreg);
+	if (tcpobs_tw_kill_registered)
+		unregister_kprobe(&tcpobs_tw_kill_kp);
+	tcpobs_tw_kill_registered = false;
 }
 
 unsigned long tcpobs_timewait_missed(void)
@@ -299,13 +299,14 @@ unsigned long tcpobs_timewait_missed(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(tcpobs_tw_krps); i++)
-		missed += tcpobs_tw_krps[i].nmissed + tcpobs_tw_krps[i].kp.nmissed;
+		missed += tcpobs_tw_krps[i].krp.nmissed +
+			  tcpobs_tw_krps[i].krp.kp.nmissed;
 	return missed;
 }
 
 static unsigned long tcpobs_tw_overflow_mib(struct net *net)
 {
-	return snmp_fold_field(net->mib.net_statistics,
+	return tcpobs_mib_fold(net->mib.net_statistics,
 			       LINUX_MIB_TCPTIMEWAITOVERFLOW);
 }
 
@@ -344,12 +345,6 @@ const struct tcpobs_net_feature tcpobs_timewait_feature = {
 	.free = tcpobs_timewait_net_free,
 	.reset = tcpobs_timewait_reset,
 };
-
-/* The kernel's own count: /proc/net/sockstat "tw". */
-static int tcpobs_tw_kernel_count(const struct net *net)
-{
-	return refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
-}
 
 /*
  * The @want (at most TCPOBS_TW_TOP_MAX) largest rows of a table, largest

@@ -135,6 +135,13 @@
  *                         (tuple, cookie)
  *       TCPOBS_A_EV_OLD_STATE, TCPOBS_A_EV_NEW_STATE: NLA_U8   (STATE)
  *   Events are off by default and cost nothing while nobody listens.
+ *
+ * TCPOBS_CMD_GET_FEATURES (doit): whether each feature is exact on the
+ * running kernel (the same for every namespace), one nest per feature:
+ *     TCPOBS_A_FEATURE: NLA_NESTED
+ *       TCPOBS_A_FEAT_NAME: NLA_NUL_STRING   states, listen_drops, ...
+ *       TCPOBS_A_FEAT_EXACT: NLA_U8          1 exact, 0 degraded
+ *       TCPOBS_A_FEAT_REASON: NLA_NUL_STRING  (degraded) why, in one line
  */
 #ifndef _UAPI_TCPOBS_H
 #define _UAPI_TCPOBS_H
@@ -155,6 +162,7 @@ enum tcpobs_cmd {
 	TCPOBS_CMD_SET_OPTIONS,
 	TCPOBS_CMD_GET_OPTIONS,
 	TCPOBS_CMD_EVENT,
+	TCPOBS_CMD_GET_FEATURES,
 	__TCPOBS_CMD_MAX
 };
 
@@ -214,6 +222,7 @@ enum tcpobs_attr {
 	TCPOBS_A_ECN_PORT,
 	TCPOBS_A_OPTIONS,
 	TCPOBS_A_EVENT,
+	TCPOBS_A_FEATURE,
 	__TCPOBS_A_MAX
 };
 
@@ -385,5 +394,15 @@ enum tcpobs_event_attr {
 };
 
 #define TCPOBS_A_EV_MAX (__TCPOBS_A_EV_MAX - 1)
+
+enum tcpobs_feature_attr {
+	TCPOBS_A_FEAT_UNSPEC,
+	TCPOBS_A_FEAT_NAME,
+	TCPOBS_A_FEAT_EXACT,
+	TCPOBS_A_FEAT_REASON,
+	__TCPOBS_A_FEAT_MAX
+};
+
+#define TCPOBS_A_FEAT_MAX (__TCPOBS_A_FEAT_MAX - 1)
 
 #endif /* _UAPI_TCPOBS_H */
