@@ -196,6 +196,37 @@ int get_options(struct nl *nl, struct options *o)
 			   options_cb, o);
 }
 
+static int features_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return parse_features_msg(nlh, arg);
+}
+
+int get_features(struct nl *nl, struct features *f)
+{
+	char buf[NL_REQ_SIZE];
+
+	memset(f, 0, sizeof(*f));
+	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_FEATURES, NLM_F_ACK),
+			   features_cb, f);
+}
+
+/*
+ * Says on stderr which features cannot be trusted on this kernel, one line
+ * each (nothing when all are exact, or the module predates the command).
+ */
+void warn_degraded(struct nl *nl)
+{
+	struct features f;
+	size_t i;
+
+	if (get_features(nl, &f))
+		return;
+	for (i = 0; i < f.n; i++)
+		if (!f.v[i].exact)
+			warnmsg("warning: %s figures are not exact on this kernel: %s",
+				f.v[i].name, f.v[i].reason);
+}
+
 int set_events(struct nl *nl, uint32_t events)
 {
 	char buf[NL_REQ_SIZE];

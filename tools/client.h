@@ -28,6 +28,8 @@ int get_timewait(struct nl *nl, uint32_t top, struct tw_reply *r);
 int get_lifetimes(struct nl *nl, struct lifetimes *r);
 int get_ecn(struct nl *nl, struct ecn_reply *r);
 int get_options(struct nl *nl, struct options *o);
+int get_features(struct nl *nl, struct features *f);
+void warn_degraded(struct nl *nl);
 int set_events(struct nl *nl, uint32_t events);
 int do_reset(struct nl *nl);
 

@@ -14,6 +14,56 @@
 #include "output.h"
 #include "table.h"
 
+/* --- features ------------------------------------------------------------------ */
+
+int cmd_features(const struct cmd_args *a)
+{
+	struct features f;
+	struct nl nl;
+	size_t i;
+	int rc, err;
+
+	rc = client_open(&nl, a->name, false);
+	if (rc)
+		return rc;
+	err = get_features(&nl, &f);
+	if (err) {
+		rc = client_error(&nl, a->name, err);
+	} else if (opt.json) {
+		struct json j;
+
+		json_init(&j, stdout, opt.pretty);
+		json_obj_begin(&j);
+		json_key(&j, "features");
+		json_arr_begin(&j);
+		for (i = 0; i < f.n; i++) {
+			json_obj_begin(&j);
+			json_key(&j, "name");
+			json_str(&j, f.v[i].name);
+			json_key(&j, "exact");
+			json_bool(&j, f.v[i].exact);
+			json_key(&j, "reason");
+			json_str(&j, f.v[i].reason);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_obj_end(&j);
+	} else {
+		struct table t;
+
+		table_init(&t, "feature status reason");
+		for (i = 0; i < f.n; i++) {
+			table_cell(&t, "%s", f.v[i].name);
+			table_cell(&t, "%s", f.v[i].exact ? "exact" : "degraded");
+			table_cell(&t, "%s", f.v[i].exact ? "-" : f.v[i].reason);
+		}
+		table_print(&t, stdout, opt.no_header);
+		table_free(&t);
+	}
+	nl_close(&nl);
+	return rc;
+}
+
 /* --- stats ---------------------------------------------------------------------- */
 
 int cmd_stats(const struct cmd_args *a)
@@ -54,6 +104,8 @@ int cmd_stats(const struct cmd_args *a)
 		table_print(&t, stdout, opt.no_header);
 		table_free(&t);
 	}
+	if (!err)
+		warn_degraded(&nl);
 	stats_reply_free(&r);
 	nl_close(&nl);
 	return rc;

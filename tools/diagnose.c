@@ -449,6 +449,9 @@ int cmd_diagnose(const struct cmd_args *a)
 		goto out;
 	}
 	read_sysctls(&sc);
+	/* Before the findings: which of their figures cannot be trusted. */
+	fflush(stdout);
+	warn_degraded(&nl);
 	now = now_boottime_ns();
 	interval = s1.t - s0.t;
 	if (!s1.ls.n && a->has_port) {

@@ -43,6 +43,7 @@ static const struct command {
 	{ "top", cmd_top, A_PORT },
 	{ "diagnose", cmd_diagnose, A_PORT },
 	{ "export", cmd_export, 0 },
+	{ "features", cmd_features, 0 },
 };
 
 static void usage(FILE *f)
@@ -64,6 +65,7 @@ static void usage(FILE *f)
 	      "  top [port N]                 listeners by listen-drop rate, every interval\n"
 	      "  diagnose [port N]            why each listener drops, and what to change\n"
 	      "  export                       Prometheus text exposition\n"
+	      "  features                     whether each feature is exact on this kernel\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json            JSON output\n"

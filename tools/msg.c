@@ -573,6 +573,44 @@ int parse_options_msg(const struct nlmsghdr *nlh, struct options *o)
 	return 0;
 }
 
+/* Copies a NUL-terminated string attribute; -EBADMSG if it is not one. */
+static int attr_str(const struct nlattr *a, char *buf, size_t len)
+{
+	uint16_t n = mnl_attr_get_payload_len(a);
+	const char *s = mnl_attr_get_payload(a);
+
+	if (!n || s[n - 1] != '\0')
+		return -EBADMSG;
+	snprintf(buf, len, "%s", s);
+	return 0;
+}
+
+int parse_features_msg(const struct nlmsghdr *nlh, struct features *f)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		const struct nlattr *fb[TCPOBS_A_FEAT_MAX + 1];
+
+		if (mnl_attr_get_type(a) != TCPOBS_A_FEATURE || f->n >= FEATURES_MAX)
+			continue;
+		nest_table(a, fb, TCPOBS_A_FEAT_MAX);
+		if (!fb[TCPOBS_A_FEAT_NAME] || !fb[TCPOBS_A_FEAT_EXACT] ||
+		    mnl_attr_get_payload_len(fb[TCPOBS_A_FEAT_EXACT]) < 1 ||
+		    attr_str(fb[TCPOBS_A_FEAT_NAME], f->v[f->n].name,
+			     sizeof(f->v[f->n].name)))
+			return -EBADMSG;
+		f->v[f->n].exact = mnl_attr_get_u8(fb[TCPOBS_A_FEAT_EXACT]);
+		f->v[f->n].reason[0] = '\0';
+		if (fb[TCPOBS_A_FEAT_REASON] &&
+		    attr_str(fb[TCPOBS_A_FEAT_REASON], f->v[f->n].reason,
+			     sizeof(f->v[f->n].reason)))
+			return -EBADMSG;
+		f->n++;
+	}
+	return 0;
+}
+
 int parse_event_msg(const struct nlmsghdr *nlh, struct event *ev)
 {
 	const struct nlattr *tb[TCPOBS_A_MAX + 1], *eb[TCPOBS_A_EV_MAX + 1];

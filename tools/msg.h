@@ -146,6 +146,17 @@ struct ecn_reply {
 	struct ecn_row other;
 };
 
+/* GET_FEATURES: whether each feature is exact on the running kernel. */
+#define FEATURES_MAX 16
+struct features {
+	size_t n;
+	struct {
+		char name[32];
+		bool exact;
+		char reason[128];
+	} v[FEATURES_MAX];
+};
+
 struct options {
 	bool has_events, has_interval;
 	uint32_t events, interval_ms;
@@ -176,6 +187,7 @@ int parse_timewait_msg(const struct nlmsghdr *nlh, struct tw_reply *r);
 int parse_lifetimes_msg(const struct nlmsghdr *nlh, struct lifetimes *r);
 int parse_ecn_msg(const struct nlmsghdr *nlh, struct ecn_reply *r);
 int parse_options_msg(const struct nlmsghdr *nlh, struct options *o);
+int parse_features_msg(const struct nlmsghdr *nlh, struct features *f);
 /* An event message; -ENOMSG if it is not an event. */
 int parse_event_msg(const struct nlmsghdr *nlh, struct event *ev);
 

@@ -64,6 +64,7 @@ int cmd_watch(const struct cmd_args *a);
 int cmd_top(const struct cmd_args *a);
 int cmd_diagnose(const struct cmd_args *a);
 int cmd_export(const struct cmd_args *a);
+int cmd_features(const struct cmd_args *a);
 
 /* Monotonic and boot-time clocks, in seconds / nanoseconds. */
 double now_mono(void);

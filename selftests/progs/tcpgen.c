@@ -35,6 +35,9 @@
  *	the server's sockets sit in CLOSE-WAIT for SECONDS, then it closes
  *	them and exits. FILE is written once they are in CLOSE-WAIT.
  *
+ * -M (any command): the sockets tcpgen makes are MPTCP sockets
+ * (IPPROTO_MPTCP), e.g. an MPTCP listener that overflows.
+ *
  * SIGUSR1 ends the current wait of connect, closewait and send early, so that a
  * test can hold sockets for as long as its checks take (a long -w) and
  * then move on at once, however fast or slow the machine is.
@@ -54,7 +57,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
 static int family = AF_INET;
+static int proto;	/* 0, or IPPROTO_MPTCP with -M */
 static int port = 8080;
 static const char *addr;
 
@@ -162,7 +170,7 @@ static int do_listen(const char *a, int p, int backlog)
 	int one = 1;
 	int fd;
 
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	fd = socket(ss.ss_family, SOCK_STREAM, proto);
 	if (fd < 0)
 		die("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -182,7 +190,7 @@ static int do_connect(const char *a, int p, int nonblock)
 	socklen_t len = make_addr(&ss, a, p);
 	int fd;
 
-	fd = socket(ss.ss_family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	fd = socket(ss.ss_family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), proto);
 	if (fd < 0)
 		die("socket");
 	if (connect(fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS)
@@ -440,10 +448,13 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "6a:b:d:n:p:r:st:Tw:")) != -1) {
+	while ((opt = getopt(argc, argv, "6a:b:d:Mn:p:r:st:Tw:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
+			break;
+		case 'M':
+			proto = IPPROTO_MPTCP;
 			break;
 		case 'a':
 			addr = optarg;
