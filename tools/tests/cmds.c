@@ -37,6 +37,7 @@ static struct fake {
 	int64_t unattributed;	/* unattributed_listen_drops */
 	uint32_t events;	/* the events option */
 	int set_events;		/* SET_OPTIONS requests */
+	bool degraded;		/* GET_FEATURES: mptcp degraded */
 } fk;
 
 static void fake_reset(void)
@@ -297,6 +298,24 @@ static void fake_options(const struct nlmsghdr *req, struct nlmsghdr *nlh)
 					fk.events = mnl_attr_get_u32(o);
 }
 
+static void fake_features(struct nlmsghdr *nlh)
+{
+	static const char * const names[] = { "states", "listen_drops", "mptcp" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		bool bad = fk.degraded && !strcmp(names[i], "mptcp");
+		struct nlattr *n = mnl_attr_nest_start(nlh, TCPOBS_A_FEATURE);
+
+		mnl_attr_put_strz(nlh, TCPOBS_A_FEAT_NAME, names[i]);
+		mnl_attr_put_u8(nlh, TCPOBS_A_FEAT_EXACT, !bad);
+		if (bad)
+			mnl_attr_put_strz(nlh, TCPOBS_A_FEAT_REASON,
+					  "subflow_v4_conn_request: not in this kernel");
+		mnl_attr_nest_end(nlh, n);
+	}
+}
+
 static long fake_answer(const struct nlmsghdr *req, char *buf, size_t len);
 
 /* The answer, addressed to no port in particular (as the real one is, to ours). */
@@ -359,6 +378,8 @@ static long fake_answer(const struct nlmsghdr *req, char *buf, size_t len)
 			fake_ecn(nlh);
 		else if (g->cmd == TCPOBS_CMD_GET_OPTIONS)
 			fake_options(req, nlh);
+		else if (g->cmd == TCPOBS_CMD_GET_FEATURES)
+			fake_features(nlh);
 		end_msg(&off, nlh);
 	}
 	if (req->nlmsg_flags & NLM_F_ACK)
@@ -497,7 +518,32 @@ static void test_cmd_reading(void)
 	has_str(r.out, "events_sent                   8\nevents_lost                   1\n",
 		"cmd stats: events counters follow");
 	is_int(count_str(r.out, "events_seq"), 1, "cmd stats: events_seq printed once");
+	is_str(r.err, "", "cmd stats: no warning while every feature is exact");
 	result_free(&r);
+
+	fk.degraded = true;
+	r = run(cmd_stats, &a);
+	is_str(r.err, "tcpobs: warning: mptcp figures are not exact on this kernel: subflow_v4_conn_request: not in this kernel\n",
+	       "cmd stats: one warning line per degraded feature, on stderr");
+	result_free(&r);
+	a.name = "features";
+	r = run(cmd_features, &a);
+	is_int(r.rc, 0, "cmd features: exit 0");
+	has_str(r.out, "feature      status   reason\nstates       exact    -\n",
+		"cmd features: table, exact rows say -");
+	has_str(r.out, "mptcp        degraded subflow_v4_conn_request: not in this kernel\n",
+		"cmd features: a degraded row gives the reason");
+	result_free(&r);
+	opt.json = true;
+	r = run(cmd_features, &a);
+	has_str(r.out, "{\"features\":[{\"name\":\"states\",\"exact\":true,\"reason\":\"\"},",
+		"cmd features -j: objects with name, exact, reason");
+	has_str(r.out, "{\"name\":\"mptcp\",\"exact\":false,\"reason\":\"subflow_v4_conn_request: not in this kernel\"}]}",
+		"cmd features -j: the degraded one");
+	result_free(&r);
+	opts_reset();
+	fk.degraded = false;
+	a.name = "stats";
 
 	opt.json = true;
 	r = run(cmd_stats, &a);
