@@ -28,6 +28,7 @@
 struct tcpobs_feature_state {
 	const char *name;
 	char reason[TCPOBS_REASON_LEN];	/* "" while exact */
+	const char *note;		/* exact, but why there is nothing to see */
 };
 
 static struct tcpobs_feature_state tcpobs_feats[TCPOBS_FEAT_MAX] = {
@@ -55,6 +56,11 @@ void tcpobs_feature_degrade(enum tcpobs_feature f, const char *fmt, ...)
 		strscpy(s->reason, buf, sizeof(s->reason));
 }
 
+void tcpobs_feature_note(enum tcpobs_feature f, const char *note)
+{
+	tcpobs_feats[f].note = note;
+}
+
 bool tcpobs_feature_exact(enum tcpobs_feature f)
 {
 	return !tcpobs_feats[f].reason[0];
@@ -65,9 +71,12 @@ const char *tcpobs_feature_name(enum tcpobs_feature f)
 	return tcpobs_feats[f].name;
 }
 
+/* Why it is degraded; or, while exact, a note (may be ""). */
 const char *tcpobs_feature_reason(enum tcpobs_feature f)
 {
-	return tcpobs_feats[f].reason;
+	const struct tcpobs_feature_state *s = &tcpobs_feats[f];
+
+	return s->reason[0] || !s->note ? s->reason : s->note;
 }
 
 /* The copies gcc makes of a function that its callers may call instead. */
@@ -115,7 +124,7 @@ static void tcpobs_attach_failed(const char *sym, enum tcpobs_feature feat,
 {
 	static const char * const why[] = {
 		"not found (renamed or inlined)",
-		"not in this kernel (built out, or its module not loaded)",
+		"not found (its module is not loaded)",
 	};
 
 	if (err == -ENOENT || err == -EINVAL)
@@ -140,6 +149,10 @@ int tcpobs_krps_register(struct tcpobs_krp *krps, unsigned int n,
 		struct tcpobs_krp *k = &krps[i];
 		const char *sym = k->krp.kp.symbol_name;
 
+		if (k->built_out) {
+			tcpobs_feature_note(k->feat, "not built into this kernel: nothing to miss");
+			continue;
+		}
 		/* One in flight per CPU at a time; leave ample room. */
 		k->krp.maxactive = max_t(int, 16, 4 * num_possible_cpus());
 		err = register_kretprobe(&k->krp);
@@ -186,7 +199,7 @@ int tcpobs_features_show(struct seq_file *seq, void *v)
 		if (s->reason[0])
 			seq_printf(seq, "%s degraded %s\n", s->name, s->reason);
 		else
-			seq_printf(seq, "%s exact -\n", s->name);
+			seq_printf(seq, "%s exact %s\n", s->name, s->note ?: "-");
 	}
 	return 0;
 }

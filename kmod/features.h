@@ -24,6 +24,7 @@ enum tcpobs_feature {
 
 void tcpobs_feature_degrade(enum tcpobs_feature f, const char *fmt, ...)
 	__printf(2, 3);
+void tcpobs_feature_note(enum tcpobs_feature f, const char *note);
 bool tcpobs_feature_exact(enum tcpobs_feature f);
 const char *tcpobs_feature_name(enum tcpobs_feature f);
 const char *tcpobs_feature_reason(enum tcpobs_feature f);
@@ -36,7 +37,14 @@ int tcpobs_features_show(struct seq_file *seq, void *v);
 struct tcpobs_krp {
 	struct kretprobe krp;
 	enum tcpobs_feature feat;
-	bool optional;		/* missing is normal (a config option): say so */
+	/*
+	 * The kernel was built without what the target serves (its config
+	 * option is off): there is nothing to miss, so the feature stays
+	 * exact, with a note, and nothing is registered.
+	 */
+	bool built_out;
+	/* The target may be in a module that is not loaded (IPv6 as a module). */
+	bool optional;
 };
 
 int tcpobs_krps_register(struct tcpobs_krp *krps, unsigned int n,

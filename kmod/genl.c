@@ -724,6 +724,7 @@ static int tcpobs_nl_get_features(struct sk_buff *in, struct genl_info *info)
 	if (!skb)
 		return -ENOMEM;
 	for (i = 0; i < TCPOBS_FEAT_MAX && !err; i++) {
+		const char *reason = tcpobs_feature_reason(i);
 		bool exact = tcpobs_feature_exact(i);
 		struct nlattr *nest;
 
@@ -732,8 +733,8 @@ static int tcpobs_nl_get_features(struct sk_buff *in, struct genl_info *info)
 		if (!nest ||
 		    nla_put_string(skb, TCPOBS_A_FEAT_NAME, tcpobs_feature_name(i)) ||
 		    nla_put_u8(skb, TCPOBS_A_FEAT_EXACT, exact) ||
-		    (!exact && nla_put_string(skb, TCPOBS_A_FEAT_REASON,
-					      tcpobs_feature_reason(i))))
+		    (reason[0] &&
+		     nla_put_string(skb, TCPOBS_A_FEAT_REASON, reason)))
 			break;
 		nla_nest_end(skb, nest);
 		err = 0;

@@ -173,7 +173,7 @@ static int tcpobs_krp_return_check_req(struct kretprobe_instance *ri,
 	return tcpobs_krp_return(ri, regs);
 }
 
-#define TCPOBS_KRP(sym, entry, ret, f, opt) {			\
+#define TCPOBS_KRP(sym, entry, ret, f, out, opt) {		\
 	.krp = {						\
 		.kp.symbol_name = sym,				\
 		.entry_handler = entry,				\
@@ -181,31 +181,34 @@ static int tcpobs_krp_return_check_req(struct kretprobe_instance *ri,
 		.data_size = sizeof(struct tcpobs_krp_data),	\
 	},							\
 	.feat = f,						\
+	.built_out = out,					\
 	.optional = opt,					\
 }
 
 static struct tcpobs_krp tcpobs_krps[] = {
 	TCPOBS_KRP("tcp_v4_conn_request", tcpobs_krp_entry_listener,
-		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS, false),
+		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS, false, false),
 	TCPOBS_KRP("tcp_v6_conn_request", tcpobs_krp_entry_listener,
 		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS,
-		   !IS_BUILTIN(CONFIG_IPV6)),
+		   !IS_ENABLED(CONFIG_IPV6), !IS_BUILTIN(CONFIG_IPV6)),
 	TCPOBS_KRP("tcp_check_req", tcpobs_krp_entry_check_req,
-		   tcpobs_krp_return_check_req, TCPOBS_FEAT_LISTEN_DROPS, false),
+		   tcpobs_krp_return_check_req, TCPOBS_FEAT_LISTEN_DROPS,
+		   false, false),
 	TCPOBS_KRP("cookie_v4_check", tcpobs_krp_entry_listener,
 		   tcpobs_krp_return, TCPOBS_FEAT_SYN_COOKIES,
-		   !IS_ENABLED(CONFIG_SYN_COOKIES)),
+		   !IS_ENABLED(CONFIG_SYN_COOKIES), false),
 	TCPOBS_KRP("cookie_v6_check", tcpobs_krp_entry_listener,
 		   tcpobs_krp_return, TCPOBS_FEAT_SYN_COOKIES,
-		   !IS_ENABLED(CONFIG_SYN_COOKIES) || !IS_BUILTIN(CONFIG_IPV6)),
+		   !IS_ENABLED(CONFIG_SYN_COOKIES) || !IS_ENABLED(CONFIG_IPV6),
+		   !IS_BUILTIN(CONFIG_IPV6)),
 	TCPOBS_KRP("tcp_req_err", tcpobs_krp_entry_reqsk,
-		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS, false),
+		   tcpobs_krp_return, TCPOBS_FEAT_LISTEN_DROPS, false, false),
 	TCPOBS_KRP("subflow_v4_conn_request", tcpobs_krp_entry_listener,
 		   tcpobs_krp_return, TCPOBS_FEAT_MPTCP,
-		   !IS_ENABLED(CONFIG_MPTCP)),
+		   !IS_ENABLED(CONFIG_MPTCP), false),
 	TCPOBS_KRP("subflow_v6_conn_request", tcpobs_krp_entry_listener,
 		   tcpobs_krp_return, TCPOBS_FEAT_MPTCP,
-		   !IS_ENABLED(CONFIG_MPTCP_IPV6)),
+		   !IS_ENABLED(CONFIG_MPTCP_IPV6), false),
 };
 
 static struct kretprobe *tcpobs_krp_ptrs[ARRAY_SIZE(tcpobs_krps)];

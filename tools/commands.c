@@ -55,7 +55,7 @@ int cmd_features(const struct cmd_args *a)
 		for (i = 0; i < f.n; i++) {
 			table_cell(&t, "%s", f.v[i].name);
 			table_cell(&t, "%s", f.v[i].exact ? "exact" : "degraded");
-			table_cell(&t, "%s", f.v[i].exact ? "-" : f.v[i].reason);
+			table_cell(&t, "%s", f.v[i].reason[0] ? f.v[i].reason : "-");
 		}
 		table_print(&t, stdout, opt.no_header);
 		table_free(&t);

@@ -141,7 +141,9 @@
  *     TCPOBS_A_FEATURE: NLA_NESTED
  *       TCPOBS_A_FEAT_NAME: NLA_NUL_STRING   states, listen_drops, ...
  *       TCPOBS_A_FEAT_EXACT: NLA_U8          1 exact, 0 degraded
- *       TCPOBS_A_FEAT_REASON: NLA_NUL_STRING  (degraded) why, in one line
+ *       TCPOBS_A_FEAT_REASON: NLA_NUL_STRING  why it is degraded, in one
+ *                         line; or, while exact, why there is nothing to
+ *                         see (a part the kernel was built without)
  */
 #ifndef _UAPI_TCPOBS_H
 #define _UAPI_TCPOBS_H

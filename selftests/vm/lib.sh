@@ -54,6 +54,16 @@ tap_skip() {
 	echo "$n $p $f" > "$TAP_STATE"
 }
 
+# kernel_at_least MAJOR.MINOR: the running kernel is that series or newer.
+kernel_at_least() {
+	local want=$1 have
+	have=$(uname -r)
+	have=${have%%-*}
+	awk -v w="$want" -v h="$have" 'BEGIN {
+		split(w, a, "."); split(h, b, ".")
+		exit !(b[1] + 0 > a[1] + 0 || (b[1] + 0 == a[1] + 0 && b[2] + 0 >= a[2] + 0)) }'
+}
+
 # check NAME COMMAND...: passes when COMMAND succeeds.
 check() {
 	local name=$1 out
