@@ -263,6 +263,7 @@ static const uint8_t valid_cmds[] = {
 	TCPOBS_CMD_GET_STATS, TCPOBS_CMD_GET_LISTENER, TCPOBS_CMD_GET_SOCKET,
 	TCPOBS_CMD_GET_TIMEWAIT, TCPOBS_CMD_GET_LIFETIMES, TCPOBS_CMD_GET_ECN,
 	TCPOBS_CMD_RESET, TCPOBS_CMD_SET_OPTIONS, TCPOBS_CMD_GET_OPTIONS,
+	TCPOBS_CMD_GET_FEATURES,
 };
 #define N_VALID_CMDS (sizeof(valid_cmds) / sizeof(valid_cmds[0]))
 
@@ -817,7 +818,8 @@ static void check_msg(const struct nlmsghdr *h, struct req *r, uint32_t portid)
 		int multi = !!(h->nlmsg_flags & NLM_F_MULTI);
 
 		if (plen < GENL_HDRLEN || g->version != TCPOBS_GENL_VERSION ||
-		    g->cmd < TCPOBS_CMD_GET_STATS || g->cmd > TCPOBS_CMD_GET_OPTIONS ||
+		    g->cmd < TCPOBS_CMD_GET_STATS || g->cmd > TCPOBS_CMD_MAX ||
+		    g->cmd == TCPOBS_CMD_EVENT ||
 		    is_priv_cmd(g->cmd) ||
 		    !attrs_ok(payload + GENL_HDRLEN, plen - GENL_HDRLEN, 0)) {
 			malformed("bad reply", h, h->nlmsg_len);
