@@ -4,8 +4,10 @@
 #
 #   make                     tcpobs.ko for the running kernel (KDIR=... to
 #                            choose another tree); the module lands in kmod/
-#   make KERNEL=6.1|6.12     the same against Debian's 6.1 or 6.12 kernel,
-#                            fetched into .cache/ on first use
+#   make KERNEL=K            the same against Debian's kernel K (5.10, 6.1,
+#                            6.12, 7.3 or newest), fetched into the cache on
+#                            first use and built with its own gcc
+#                            (scripts/kmake)
 #   make check               static checks, unit tests, then the VM selftests
 #                            on both kernels and the debug kernel (built
 #                            into .cache/ on first use, about 4-9 minutes)
@@ -47,7 +49,7 @@ $(CACHE)/kernels/%/build:
 	$(TOP)/scripts/fetch-kernels $*
 
 modules: $(if $(KERNEL),$(CACHE)/kernels/$(KERNEL)/build)
-	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR): install linux-headers-$$(uname -r), or pass KDIR=... or KERNEL=6.1|6.12" >&2; exit 1; }
+	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR): install linux-headers-$$(uname -r), or pass KDIR=... or KERNEL=5.10|6.1|6.12|7.3|newest" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP)/kmod $(KBUILD_OPTS) modules
 
 # A private copy of the module sources per kernel, so both can be built side
