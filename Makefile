@@ -50,7 +50,7 @@ $(CACHE)/kernels/%/build:
 
 modules: $(if $(KERNEL),$(CACHE)/kernels/$(KERNEL)/build)
 	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR): install linux-headers-$$(uname -r), or pass KDIR=... or KERNEL=5.10|6.1|6.12|7.3|newest" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(TOP)/kmod $(KBUILD_OPTS) modules
+	+$(if $(KERNEL),$(TOP)/scripts/kmake $(KERNEL),$(MAKE) -C $(KDIR)) M=$(TOP)/kmod $(KBUILD_OPTS) modules
 
 # A private copy of the module sources per kernel, so both can be built side
 # by side for the VM.
