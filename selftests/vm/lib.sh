@@ -13,13 +13,18 @@ TCPOBS_KO=${TCPOBS_KO:-/lib/tcpobs/tcpobs.ko}
 # The KUnit suites' module (kunit.sh), there when the kernel has KUnit.
 TCPOBS_KUNIT_KO=${TCPOBS_KUNIT_KO:-/lib/tcpobs/tcpobs_kunit.ko}
 
-# abuse_scale FULL REDUCED: an abuse test's volume (reloads, requests,
-# namespaces). FULL on the Debian kernels; on the debug kernel, about 12
-# times slower under KASAN and lockdep, REDUCED unless TCPOBS_FULL=1 was
-# given to selftests/vm/run (make check-debug FULL=1).
+# abuse_scale FULL REDUCED [LIGHT]: an abuse test's volume (reloads,
+# requests, namespaces). FULL on the Debian kernels; on the debug kernel,
+# about 12 times slower under KASAN and lockdep, REDUCED unless
+# TCPOBS_FULL=1 was given to selftests/vm/run (make check-debug FULL=1).
+# With TCPOBS_VOLUME=light (make check gives it to the kernels in the
+# Makefile's LIGHT_KERNELS, to keep CI's time), LIGHT when given: the same
+# assertions over fewer rounds.
 abuse_scale() {
 	if [ "${TCPOBS_KERNEL:-}" = debug ] && [ "${TCPOBS_FULL:-}" != 1 ]; then
 		echo "$2"
+	elif [ "${TCPOBS_VOLUME:-}" = light ] && [ -n "${3:-}" ]; then
+		echo "$3"
 	else
 		echo "$1"
 	fi

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Load and unload tcpobs CYCLES times (100; 20 on the debug kernel, see
-# abuse_scale in lib.sh, make check-debug FULL=1 for 100) while it holds
+# abuse_scale in lib.sh, make check-debug FULL=1 for 100; 25 with
+# TCPOBS_VOLUME=light) while it holds
 # thousands of listeners in its ledger (NLISTEN: 2000; 500 on the debug
 # kernel) and many tracked sockets (NHELD connections opened after each
 # load, held until the next and closed: 400; none on the debug kernel in
@@ -23,7 +24,7 @@
 source "$(dirname "$0")/../lib.sh"
 trap 'touch /tmp/ul_rstop; kill $churn $sender $overflower 2>/dev/null; bg_cleanup; netns_cleanup' EXIT
 
-CYCLES=${CYCLES:-$(abuse_scale 100 20)}
+CYCLES=${CYCLES:-$(abuse_scale 100 20 25)}
 NLISTEN=${NLISTEN:-$(abuse_scale 2000 500)}
 NHELD=${NHELD:-$(abuse_scale 400 0)}
 UL_DUMPS=${UL_DUMPS:-1}
