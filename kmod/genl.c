@@ -527,8 +527,8 @@ static int tcpobs_put_tw_ages(struct sk_buff *skb, struct net *net)
 	for (b = 0; b < TCPOBS_TW_AGE_BUCKETS; b++) {
 		tcpobs_timewait_age_bounds(b, &from, &to);
 		nest = nla_nest_start(skb, TCPOBS_A_TIMEWAIT_AGE);
-		if (!nest || nla_put_u32(skb, TCPOBS_A_TW_AGE_FROM, from) ||
-		    nla_put_u32(skb, TCPOBS_A_TW_AGE_TO, to) ||
+		if (!nest || nla_put_u32(skb, TCPOBS_A_TW_AGE_FROM_S, from) ||
+		    nla_put_u32(skb, TCPOBS_A_TW_AGE_TO_S, to) ||
 		    nla_put_u64_64bit(skb, TCPOBS_A_TW_AGE_COUNT, ages[b],
 				      TCPOBS_A_TW_AGE_PAD))
 			return -EMSGSIZE;

@@ -26,7 +26,7 @@ int cmd_features(const struct cmd_args *a)
 	rc = client_open(&nl, a->name, false);
 	if (rc)
 		return rc;
-	err = get_features(&nl, &f);
+	err = dump_features(&nl, &f);
 	if (err) {
 		rc = client_error(&nl, a->name, err);
 	} else if (opt.json) {
@@ -90,17 +90,10 @@ int cmd_stats(const struct cmd_args *a)
 		json_obj_end(&j);
 	} else {
 		struct table t;
-		size_t i;
 
+		/* The events_* counters are in the stats set: printed once. */
 		table_init(&t, "name value");
 		table_counters(&t, &r.stats);
-		/* The events counters, unless the kernel put them in both. */
-		for (i = 0; i < r.events.n; i++) {
-			if (counters_get(&r.stats, r.events.v[i].name, NULL))
-				continue;
-			table_cell(&t, "%s", r.events.v[i].name);
-			table_cell(&t, "%lld", (long long)r.events.v[i].value);
-		}
 		table_print(&t, stdout, opt.no_header);
 		table_free(&t);
 	}
@@ -176,7 +169,7 @@ int cmd_sockets(const struct cmd_args *a)
 
 int cmd_states(const struct cmd_args *a)
 {
-	struct stats_reply r = { 0 };
+	struct transitions r = { 0 };
 	struct nl nl;
 	size_t i;
 	int rc, err;
@@ -184,7 +177,7 @@ int cmd_states(const struct cmd_args *a)
 	rc = client_open(&nl, a->name, false);
 	if (rc)
 		return rc;
-	err = get_stats(&nl, &r);
+	err = dump_states(&nl, &r);
 	if (err) {
 		rc = client_error(&nl, a->name, err);
 	} else if (opt.json) {
@@ -192,13 +185,13 @@ int cmd_states(const struct cmd_args *a)
 
 		json_init(&j, stdout, opt.pretty);
 		json_arr_begin(&j);
-		for (i = 0; i < r.ntr; i++) {
-			if (!r.tr[i].count)
+		for (i = 0; i < r.n; i++) {
+			if (!r.v[i].count)
 				continue;
 			json_obj_begin(&j);
-			json_kv_str(&j, "from", state_name(r.tr[i].from));
-			json_kv_str(&j, "to", state_name(r.tr[i].to));
-			json_kv_u64(&j, "count", r.tr[i].count);
+			json_kv_str(&j, "from", state_name(r.v[i].from));
+			json_kv_str(&j, "to", state_name(r.v[i].to));
+			json_kv_u64(&j, "count", r.v[i].count);
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);
@@ -206,17 +199,17 @@ int cmd_states(const struct cmd_args *a)
 		struct table t;
 
 		table_init(&t, "from to count");
-		for (i = 0; i < r.ntr; i++) {
-			if (!r.tr[i].count)
+		for (i = 0; i < r.n; i++) {
+			if (!r.v[i].count)
 				continue;
-			table_cell(&t, "%s", state_name(r.tr[i].from));
-			table_cell(&t, "%s", state_name(r.tr[i].to));
-			table_cell(&t, "%llu", (unsigned long long)r.tr[i].count);
+			table_cell(&t, "%s", state_name(r.v[i].from));
+			table_cell(&t, "%s", state_name(r.v[i].to));
+			table_cell(&t, "%llu", (unsigned long long)r.v[i].count);
 		}
 		table_print(&t, stdout, opt.no_header);
 		table_free(&t);
 	}
-	stats_reply_free(&r);
+	transitions_free(&r);
 	nl_close(&nl);
 	return rc;
 }
@@ -226,7 +219,7 @@ int cmd_states(const struct cmd_args *a)
 static void tw_row_key(const struct tw_row *row, unsigned int kind, char *buf,
 		       size_t len)
 {
-	if (kind == TCPOBS_TW_PEER)
+	if (kind == TCPOBS_TW_KIND_PEER)
 		fmt_addr(buf, len, row->family, row->addr, row->alen);
 	else
 		snprintf(buf, len, "%u", row->port);
@@ -260,7 +253,7 @@ static void timewait_json(const struct tw_reply *r)
 		json_arr_begin(&j);
 		for (i = 0; i < t->n; i++) {
 			json_obj_begin(&j);
-			if (k == TCPOBS_TW_PEER) {
+			if (k == TCPOBS_TW_KIND_PEER) {
 				tw_row_key(&t->rows[i], k, addr, sizeof(addr));
 				json_kv_str(&j, "addr", addr);
 				json_kv_str(&j, "family", family_name(t->rows[i].family));
@@ -340,7 +333,7 @@ int cmd_timewait(const struct cmd_args *a)
 	rc = client_open(&nl, a->name, false);
 	if (rc)
 		return rc;
-	err = get_timewait(&nl, a->top, &r);
+	err = dump_timewait(&nl, a->top, &r);
 	if (err)
 		rc = client_error(&nl, a->name, err);
 	else if (opt.json)
@@ -364,7 +357,7 @@ int cmd_lifetimes(const struct cmd_args *a)
 	rc = client_open(&nl, a->name, false);
 	if (rc)
 		return rc;
-	err = get_lifetimes(&nl, &r);
+	err = dump_lifetimes(&nl, &r);
 	if (err) {
 		rc = client_error(&nl, a->name, err);
 	} else if (opt.json) {
@@ -457,7 +450,7 @@ int cmd_ecn(const struct cmd_args *a)
 	rc = client_open(&nl, a->name, false);
 	if (rc)
 		return rc;
-	err = get_ecn(&nl, &r);
+	err = dump_ecn(&nl, &r);
 	if (err) {
 		rc = client_error(&nl, a->name, err);
 	} else if (opt.json) {

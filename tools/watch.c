@@ -111,9 +111,9 @@ static bool event_wanted(const struct event *ev, uint32_t mask)
 {
 	switch (ev->type) {
 	case TCPOBS_EVENT_TYPE_LISTEN_DROP:
-		return mask & TCPOBS_EVENT_LISTEN_DROPS;
+		return mask & TCPOBS_EVENTS_LISTEN_DROPS;
 	case TCPOBS_EVENT_TYPE_STATE:
-		return mask & TCPOBS_EVENT_STATES;
+		return mask & TCPOBS_EVENTS_STATES;
 	default:
 		return false;
 	}
@@ -215,7 +215,7 @@ int cmd_watch(const struct cmd_args *a)
 	int rc, err;
 
 	memset(&w, 0, sizeof(w));
-	w.mask = a->events ? a->events : TCPOBS_EVENT_LISTEN_DROPS;
+	w.mask = a->events ? a->events : TCPOBS_EVENTS_LISTEN_DROPS;
 	seq_init(&w.seq);
 	rc = client_open(&w.ctl, a->name, true);
 	if (rc)

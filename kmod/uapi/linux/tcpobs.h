@@ -97,6 +97,9 @@ enum tcpobs_event_type {
 enum tcpobs_events {
 	TCPOBS_EVENTS_LISTEN_DROPS = 1,
 	TCPOBS_EVENTS_STATES = 2,
+
+	/* private: */
+	TCPOBS_EVENTS_MASK = 3,
 };
 
 enum {
@@ -292,8 +295,8 @@ enum {
 
 enum {
 	TCPOBS_A_TW_AGE_PAD = 1,
-	TCPOBS_A_TW_AGE_FROM,
-	TCPOBS_A_TW_AGE_TO,
+	TCPOBS_A_TW_AGE_FROM_S,
+	TCPOBS_A_TW_AGE_TO_S,
 	TCPOBS_A_TW_AGE_COUNT,
 
 	__TCPOBS_A_TW_AGE_MAX,
