@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "print.h"
 
 int client_open(struct nl *nl, const char *cmd, bool events)
 {
@@ -59,6 +60,32 @@ int client_error(struct nl *nl, const char *cmd, int err)
 	else
 		warnmsg("%s: %s%s", cmd, strerror(-err), hint);
 	return EXIT_FAIL;
+}
+
+int client_run(const struct cmd_args *a, const struct client_cmd *c, void *reply)
+{
+	struct nl nl;
+	int rc, err;
+
+	rc = client_open(&nl, a->name, false);
+	if (rc)
+		return rc;
+	err = c->request(&nl, a, reply);
+	if (err > 0) {
+		rc = err;
+	} else if (err) {
+		rc = client_error(&nl, a->name, err);
+	} else if (c->print) {
+		new_json_obj(stdout, opt.json, opt.pretty, opt.no_header);
+		c->print(reply);
+		delete_json_obj();
+	}
+	if (!err && c->warn_degraded)
+		warn_degraded(&nl);
+	if (c->free)
+		c->free(reply);
+	nl_close(&nl);
+	return rc;
 }
 
 static struct nlmsghdr *req(struct nl *nl, void *buf, uint8_t cmd, uint16_t flags)

@@ -19,6 +19,28 @@ int client_open(struct nl *nl, const char *cmd, bool events);
 /* "tcpobs: <cmd>: <strerror>[: <kernel message>]"; returns EXIT_FAIL. */
 int client_error(struct nl *nl, const char *cmd, int err);
 
+/* A command that asks the module and prints the reply, for client_run(). */
+struct client_cmd {
+	/*
+	 * Fills the reply: 0, -errno (client_run() says it), or EXIT_FAIL
+	 * after saying why.
+	 */
+	int (*request)(struct nl *nl, const struct cmd_args *a, void *reply);
+	/* Describes the output (print.h); NULL: none. */
+	void (*print)(const void *reply);
+	/* Frees what the request put in the reply, failed or not; NULL: none. */
+	void (*free)(void *reply);
+	/* After the output, warn of the features not exact on this kernel. */
+	bool warn_degraded;
+};
+
+/*
+ * Runs @c for command @a: opens the socket, makes the request into
+ * @reply, prints it on stdout (text or JSON, as the options say), or says
+ * why it failed; frees the reply and closes. The exit code.
+ */
+int client_run(const struct cmd_args *a, const struct client_cmd *c, void *reply);
+
 /*
  * The requests: 0 or -errno. Results are appended to the structure; a dump
  * redone because the kernel flagged it NLM_F_DUMP_INTR starts it afresh.

@@ -158,13 +158,15 @@ struct ecn_reply {
 
 /* TCPOBS_CMD_GET_FEATURES: whether each feature is exact on the running kernel. */
 #define FEATURES_MAX 16
+struct feature {
+	char name[32];
+	bool exact;
+	char reason[128];
+};
+
 struct features {
 	size_t n;
-	struct {
-		char name[32];
-		bool exact;
-		char reason[128];
-	} v[FEATURES_MAX];
+	struct feature v[FEATURES_MAX];
 };
 
 struct options {

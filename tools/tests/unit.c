@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of tcpobs(8): formatting and parsing, the JSON writer, text
- * tables, the procfs readers (on fixtures), the diagnose decision, event
- * sequence tracking, netlink reply handling and attribute parsing (on
- * version 2 messages built here as tcpobs.ko builds them), top and export; and the
- * commands end to end against a fake kernel (cmds.c).
+ * tables, the output API (print.h), the procfs readers (on fixtures), the
+ * diagnose decision, event sequence tracking, netlink reply handling and
+ * attribute parsing (on version 2 messages built here as tcpobs.ko builds
+ * them), top and export; and the commands end to end against a fake kernel
+ * (cmds.c).
  * Prints TAP: "ok N name" / "not ok N name", then "1..N".
  *
  *   tests/bin/unit FIXTURES_DIR
@@ -29,6 +30,8 @@
 #include "json.h"
 #include "msg.h"
 #include "nl.h"
+#include "output.h"
+#include "print.h"
 #include "procfs.h"
 #include "seqtrack.h"
 #include "table.h"
@@ -189,7 +192,8 @@ static void test_json(void)
 
 	json_init(&j, mem_open(&m), false);
 	json_obj_begin(&j);
-	json_kv_u64(&j, "a", 1);
+	json_key(&j, "a");
+	json_u64(&j, 1);
 	json_key(&j, "b");
 	json_arr_begin(&j);
 	json_i64(&j, -2);
@@ -198,11 +202,14 @@ static void test_json(void)
 	json_key(&j, "c");
 	json_obj_begin(&j);
 	json_obj_end(&j);
-	json_kv_str(&j, "d", "x");
+	json_key(&j, "d");
+	json_str(&j, "x");
 	json_key(&j, "e");
 	json_null(&j);
-	json_kv_bool(&j, "f", true);
-	json_kv_double(&j, "g", 6.0, 1);
+	json_key(&j, "f");
+	json_bool(&j, true);
+	json_key(&j, "g");
+	json_double(&j, 6.0, 1);
 	json_obj_end(&j);
 	s = mem_close(&m);
 	is_str(s, "{\"a\":1,\"b\":[-2,12.412],\"c\":{},\"d\":\"x\",\"e\":null,\"f\":true,\"g\":6.0}\n",
@@ -212,7 +219,8 @@ static void test_json(void)
 	json_init(&j, mem_open(&m), true);
 	json_arr_begin(&j);
 	json_obj_begin(&j);
-	json_kv_u64(&j, "port", 80);
+	json_key(&j, "port");
+	json_u64(&j, 80);
 	json_key(&j, "x");
 	json_arr_begin(&j);
 	json_arr_end(&j);
@@ -240,7 +248,10 @@ static void test_table(void)
 	struct mem m;
 	char *s;
 
-	table_init(&t, "local backlog cookie");
+	table_init_cols(&t, 3);
+	table_cell(&t, "local");
+	table_cell(&t, "backlog");
+	table_cell(&t, "cookie");
 	table_cell(&t, "127.0.0.1:9090");
 	table_cell(&t, "%u", 2);
 	table_cell(&t, "1001");
@@ -260,6 +271,137 @@ static void test_table(void)
 	       "table without header");
 	free(s);
 	table_free(&t);
+}
+
+/* --- the output API (print.h) ---------------------------------------------------------- */
+
+struct item {
+	const char *name;
+	uint64_t n;
+	bool up;
+	uint64_t ns;
+};
+
+/* Title "who" in text, key "name" in JSON; "-" in text for none, null in JSON. */
+static void item_row(const void *p, const void *ctx)
+{
+	const struct item *it = p;
+
+	(void)ctx;
+	print_string(PRINT_FP, "who", NULL, it->name);
+	print_string(PRINT_JSON, "name", NULL, it->name);
+	if (it->n)
+		print_u64(PRINT_ANY, "n", NULL, it->n);
+	else
+		print_null(PRINT_ANY, "n", NULL, "-");
+	print_bool(PRINT_ANY, "up", NULL, it->up);
+	print_secs(PRINT_ANY, "age", NULL, it->ns);
+	print_float(PRINT_JSON, "rate", 1, it->n / 2.0);
+}
+
+static const struct item items[] = {
+	{ "a-long-name", 7, true, 12412345678ULL },
+	{ "b", 0, false, 5000000 },
+};
+
+/* A table, a blank line, a table of counters-like rows; or JSON. */
+static void print_sample(size_t n)
+{
+	open_json_object(NULL);
+	open_json_array("items");
+	print_rows(PRINT_ANY, items, n, sizeof(*items), item_row, NULL);
+	close_json_array();
+	print_nl();
+	open_json_object("totals");
+	open_row(PRINT_FP, NULL);
+	print_string(PRINT_FP, "name", NULL, "total");
+	print_u64(PRINT_FP, "value", NULL, 7);
+	print_u64(PRINT_JSON, "total", NULL, 7);
+	close_row(PRINT_FP);
+	close_json_object();
+	print_u64(0, "nowhere", NULL, 1);
+	close_json_object();
+}
+
+static char *print_to_string(bool json, bool pretty, bool no_header, size_t n)
+{
+	struct mem m;
+
+	new_json_obj(mem_open(&m), json, pretty, no_header);
+	print_sample(n);
+	delete_json_obj();
+	return mem_close(&m);
+}
+
+static void test_print(void)
+{
+	struct counter cv[2] = { { "tw", 13 }, { "tracked", -1 } };
+	struct counters c = { .v = cv, .n = 2 };
+	struct mem m;
+	char *s;
+
+	s = print_to_string(false, false, false, 2);
+	is_str(s, "who         n up    age\n"
+		  "a-long-name 7 true  12.412\n"
+		  "b           - false 0.005\n"
+		  "\n"
+		  "name  value\n"
+		  "total 7\n",
+	       "print text: columns titled by key, aligned; PRINT_FP/PRINT_JSON pairs; tables a blank line apart");
+	free(s);
+	s = print_to_string(false, false, true, 2);
+	is_str(s, "a-long-name 7 true  12.412\nb           - false 0.005\n\ntotal 7\n",
+	       "print text --no-header: widths of the rows alone");
+	free(s);
+	s = print_to_string(false, false, false, 0);
+	is_str(s, "who n up age\n\nname  value\ntotal 7\n",
+	       "print text: a table without rows still has its header");
+	free(s);
+	s = print_to_string(false, false, true, 0);
+	is_str(s, "\ntotal 7\n", "print text --no-header: a table without rows prints nothing");
+	free(s);
+	s = print_to_string(true, false, false, 2);
+	is_str(s, "{\"items\":[{\"name\":\"a-long-name\",\"n\":7,\"up\":true,\"age\":12.412,\"rate\":3.5},"
+		  "{\"name\":\"b\",\"n\":null,\"up\":false,\"age\":0.005,\"rate\":0.0}],"
+		  "\"totals\":{\"total\":7}}\n",
+	       "print JSON: keys, types, null; text-only rows add members to their object");
+	free(s);
+	s = print_to_string(true, true, false, 0);
+	is_str(s, "{\n  \"items\": [],\n  \"totals\": {\n    \"total\": 7\n  }\n}\n",
+	       "print JSON pretty, an empty array");
+	free(s);
+
+	new_json_obj(mem_open(&m), false, false, false);
+	print_string(PRINT_ANY, "k", "k=%s", "v");
+	print_u64(PRINT_JSON, "j", "%llu", 1);
+	print_s64(PRINT_FP, NULL, " %+lld", -3);
+	print_text(" %d%s", 4, "!");
+	print_nl();
+	delete_json_obj();
+	s = mem_close(&m);
+	is_str(s, "k=v -3 4!\n", "print text: free text outside rows, PRINT_JSON left out");
+	free(s);
+
+	new_json_obj(mem_open(&m), false, false, false);
+	print_counters(PRINT_ANY, "t", &c);
+	print_counters(PRINT_JSON, "u", &c);
+	delete_json_obj();
+	s = mem_close(&m);
+	is_str(s, "name    value\ntw      13\ntracked -1\n",
+	       "print_counters: name value rows; PRINT_JSON only: no text");
+	free(s);
+	new_json_obj(mem_open(&m), true, false, false);
+	open_json_object(NULL);
+	print_counters(PRINT_ANY, "t", &c);
+	print_counters(PRINT_JSON, "u", &c);
+	print_text("not in JSON");
+	print_nl();
+	close_json_object();
+	delete_json_obj();
+	s = mem_close(&m);
+	is_str(s, "{\"t\":{\"tw\":13,\"tracked\":-1},\"u\":{\"tw\":13,\"tracked\":-1}}\n",
+	       "print_counters -j: objects of counters; no free text in JSON");
+	free(s);
 }
 
 /* --- procfs readers ------------------------------------------------------------------ */
@@ -1176,6 +1318,7 @@ int main(int argc, char **argv)
 	test_fmt();
 	test_json();
 	test_table();
+	test_print();
 	test_procfs(fixtures);
 	test_diag();
 	test_seqtrack();
