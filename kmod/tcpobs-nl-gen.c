@@ -17,44 +17,15 @@ static const struct netlink_range_validation tcpobs_a_options_interval_ms_range 
 	.max	= 60000ULL,
 };
 
-/* Sparse enums validation callbacks */
-static int
-tcpobs_a_listener_family_validate(const struct nlattr *attr,
-				  struct netlink_ext_ack *extack)
-{
-	switch (nla_get_u8(attr)) {
-	case TCPOBS_FAMILY_INET:
-		fallthrough;
-	case TCPOBS_FAMILY_INET6:
-		return 0;
-	}
-	NL_SET_ERR_MSG_ATTR(extack, attr, "invalid enum value");
-	return -EINVAL;
-}
-
-static int
-tcpobs_a_socket_family_validate(const struct nlattr *attr,
-				struct netlink_ext_ack *extack)
-{
-	switch (nla_get_u8(attr)) {
-	case TCPOBS_FAMILY_INET:
-		fallthrough;
-	case TCPOBS_FAMILY_INET6:
-		return 0;
-	}
-	NL_SET_ERR_MSG_ATTR(extack, attr, "invalid enum value");
-	return -EINVAL;
-}
-
 /* TCPOBS_CMD_GET_LISTENER - dump */
 static const struct nla_policy tcpobs_get_listener_nl_policy[TCPOBS_A_LISTENER_PORT + 1] = {
-	[TCPOBS_A_LISTENER_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U8, &tcpobs_a_listener_family_validate),
+	[TCPOBS_A_LISTENER_FAMILY] = NLA_POLICY_RANGE(NLA_U8, 2, 10),
 	[TCPOBS_A_LISTENER_PORT] = { .type = NLA_BE16, },
 };
 
 /* TCPOBS_CMD_GET_SOCKET - dump */
 static const struct nla_policy tcpobs_get_socket_nl_policy[TCPOBS_A_SOCKET_PORT + 1] = {
-	[TCPOBS_A_SOCKET_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U8, &tcpobs_a_socket_family_validate),
+	[TCPOBS_A_SOCKET_FAMILY] = NLA_POLICY_RANGE(NLA_U8, 2, 10),
 	[TCPOBS_A_SOCKET_STATE] = NLA_POLICY_RANGE(NLA_U8, 1, 13),
 	[TCPOBS_A_SOCKET_PORT] = { .type = NLA_BE16, },
 };
@@ -84,6 +55,7 @@ const struct genl_split_ops tcpobs_nl_ops[11] = {
 	},
 	{
 		.cmd		= TCPOBS_CMD_GET_LISTENER,
+		.start		= tcpobs_nl_listener_start,
 		.dumpit		= tcpobs_nl_get_listener_dumpit,
 		.policy		= tcpobs_get_listener_nl_policy,
 		.maxattr	= TCPOBS_A_LISTENER_PORT,
