@@ -314,27 +314,6 @@ static void tcpobs_filter_get(struct netlink_callback *cb, int port_attr,
 		f->state = nla_get_u8(tb[state_attr]);
 }
 
-/*
- * A dump's family filter, checked in .start: the policy bounds it to
- * 2..10 (a validation function there would make older kernels' policy
- * dump warn), this to the two families.
- */
-static int tcpobs_filter_check(struct netlink_callback *cb, int family_attr)
-{
-	struct nlattr **tb = tcpobs_genl_dump_attrs(cb);
-	u8 family;
-
-	if (!tb || !tb[family_attr])
-		return 0;
-	family = nla_get_u8(tb[family_attr]);
-	if (family != AF_INET && family != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, tb[family_attr],
-				    "family must be AF_INET or AF_INET6");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 struct tcpobs_ldump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
@@ -358,11 +337,6 @@ static int tcpobs_ldump_one(void *arg, const struct tcpobs_listener_snap *l)
 	}
 	genlmsg_end(d->skb, hdr);
 	return 0;
-}
-
-int tcpobs_nl_listener_start(struct netlink_callback *cb)
-{
-	return tcpobs_filter_check(cb, TCPOBS_A_LISTENER_FAMILY);
 }
 
 /*
@@ -467,11 +441,7 @@ static int tcpobs_sdump_one(void *arg, const struct tcpobs_socket_snap *s)
 int tcpobs_nl_socket_start(struct netlink_callback *cb)
 {
 	struct tcpobs_sockets_walk *w;
-	int err;
 
-	err = tcpobs_filter_check(cb, TCPOBS_A_SOCKET_FAMILY);
-	if (err)
-		return err;
 	w = tcpobs_sockets_walk_start(sock_net(cb->skb->sk));
 	if (!w)
 		return -ENOMEM;

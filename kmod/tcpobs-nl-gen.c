@@ -55,7 +55,6 @@ const struct genl_split_ops tcpobs_nl_ops[11] = {
 	},
 	{
 		.cmd		= TCPOBS_CMD_GET_LISTENER,
-		.start		= tcpobs_nl_listener_start,
 		.dumpit		= tcpobs_nl_get_listener_dumpit,
 		.policy		= tcpobs_get_listener_nl_policy,
 		.maxattr	= TCPOBS_A_LISTENER_PORT,

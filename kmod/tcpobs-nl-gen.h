@@ -15,7 +15,6 @@
 /* Ops table for tcpobs */
 extern const struct genl_split_ops tcpobs_nl_ops[11];
 
-int tcpobs_nl_listener_start(struct netlink_callback *cb);
 int tcpobs_nl_socket_start(struct netlink_callback *cb);
 int tcpobs_nl_ecn_start(struct netlink_callback *cb);
 int tcpobs_nl_socket_done(struct netlink_callback *cb);

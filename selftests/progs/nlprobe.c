@@ -427,14 +427,14 @@ static struct nlmsghdr *socket_u8(int type, uint8_t v)
 
 CASE(c_dump_state_zero) { UNUSED_ARGS; return socket_u8(TCPOBS_A_SOCKET_STATE, 0); }
 CASE(c_dump_bad_state) { UNUSED_ARGS; return socket_u8(TCPOBS_A_SOCKET_STATE, 14); }
-CASE(c_dump_bad_family) { UNUSED_ARGS; return socket_u8(TCPOBS_A_SOCKET_FAMILY, 7); }
+CASE(c_dump_bad_family) { UNUSED_ARGS; return socket_u8(TCPOBS_A_SOCKET_FAMILY, 11); }
 
 CASE(c_listener_bad_family)
 {
 	struct nlmsghdr *nlh = dump_req(TCPOBS_CMD_GET_LISTENER);
 
 	UNUSED_ARGS;
-	mnl_attr_put_u8(nlh, TCPOBS_A_LISTENER_FAMILY, 7);
+	mnl_attr_put_u8(nlh, TCPOBS_A_LISTENER_FAMILY, 11);
 	return nlh;
 }
 
@@ -527,8 +527,8 @@ static const struct probe_case cases[] = {
 	{ "top-too-large", c_top_too_large, "get-timewait top 65" },
 	{ "dump-state-zero", c_dump_state_zero, "get-socket state 0" },
 	{ "dump-bad-state", c_dump_bad_state, "get-socket state 14" },
-	{ "dump-bad-family", c_dump_bad_family, "get-socket family 7" },
-	{ "listener-bad-family", c_listener_bad_family, "get-listener family 7" },
+	{ "dump-bad-family", c_dump_bad_family, "get-socket family 11" },
+	{ "listener-bad-family", c_listener_bad_family, "get-listener family 11" },
 	{ "interval-zero", c_interval_zero, "set-options interval-ms 0" },
 	{ "interval-too-large", c_interval_too_large, "set-options interval-ms 60001" },
 	{ "bad-event-mask", c_bad_event_mask, "set-options events 4" },

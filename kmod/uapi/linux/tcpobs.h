@@ -46,9 +46,10 @@ enum tcpobs_cause {
 
 /*
  * Address families. The family attributes of requests are checked against the
- * range 2..10 by their policy and against these two by the kernel's handler: a
- * validation function in the policy would make 5.10's and 6.1's policy dump in
- * the extended ack warn (they read a range out of the function pointer).
+ * range 2..10 only: a validation function for the two values would make 5.10's
+ * and 6.1's policy dump in the extended ack warn (they read a range out of the
+ * function pointer), and a check in a dump's start cannot send its message on
+ * those kernels.
  */
 enum tcpobs_family {
 	TCPOBS_FAMILY_INET = 2,
