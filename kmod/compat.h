@@ -154,13 +154,31 @@ static inline u64 tcpobs_mib_fold64(void __percpu *mib, int offt,
 #endif
 
 /*
+ * A command without request attributes rejects any: its op gets this
+ * policy (maxattr 1: attribute 1 is NLA_REJECT, any other is beyond the
+ * maximum, which strict validation refuses). The core does not do it for
+ * an op without a policy (it parses nothing and ignores what came).
+ */
+static inline void tcpobs_genl_reject_all(const struct nla_policy **policy,
+					  unsigned int *maxattr)
+{
+	static const struct nla_policy reject_all[2] = {
+		[1] = { .type = NLA_REJECT },
+	};
+
+	if (!*policy) {
+		*policy = reject_all;
+		*maxattr = 1;
+	}
+}
+
+/*
  * Generic netlink split ops (6.2): the op table generated from the
  * family's spec is a genl_split_ops array, one entry per command and mode
  * (do, dump). Before 6.2 the family takes genl_ops, one per command with
  * both modes and a policy each (5.10): the same table is turned into
- * that at registration. A command without a policy rejects every
- * attribute on each kernel (6.2's core fills in a reject-all policy;
- * before, the one given here does).
+ * that at registration. On every kernel the table is copied, to give the
+ * ops without a policy the reject-all one.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 struct genl_split_ops {
@@ -179,9 +197,6 @@ static inline int tcpobs_genl_register(struct genl_family *family,
 				       const struct genl_split_ops *split,
 				       unsigned int n)
 {
-	static const struct nla_policy reject_all[2] = {
-		[1] = { .type = NLA_REJECT },
-	};
 	struct genl_ops *ops;
 	unsigned int i, j, nops = 0;
 	int err;
@@ -201,8 +216,9 @@ static inline int tcpobs_genl_register(struct genl_family *family,
 			o->cmd = s->cmd;
 			o->flags = s->flags & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM);
 			o->validate = s->validate;
-			o->policy = s->policy ?: reject_all;
-			o->maxattr = s->policy ? s->maxattr : 1;
+			o->policy = s->policy;
+			o->maxattr = s->maxattr;
+			tcpobs_genl_reject_all(&o->policy, &o->maxattr);
 		}
 		if (s->flags & GENL_CMD_CAP_DO)
 			o->doit = s->doit;
@@ -240,14 +256,29 @@ static inline int tcpobs_genl_register(struct genl_family *family,
 				       const struct genl_split_ops *split,
 				       unsigned int n)
 {
-	family->split_ops = split;
+	struct genl_split_ops *ops;
+	unsigned int i;
+	int err;
+
+	ops = kmemdup(split, n * sizeof(*split), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		tcpobs_genl_reject_all(&ops[i].policy, &ops[i].maxattr);
+	family->split_ops = ops;
 	family->n_split_ops = n;
-	return genl_register_family(family);
+	err = genl_register_family(family);
+	if (err)
+		kfree(ops);
+	return err;
 }
 
 static inline void tcpobs_genl_unregister(struct genl_family *family)
 {
+	const struct genl_split_ops *ops = family->split_ops;
+
 	genl_unregister_family(family);
+	kfree(ops);
 }
 #endif
 
