@@ -178,7 +178,9 @@ static inline void tcpobs_genl_reject_all(const struct nla_policy **policy,
  * (do, dump). Before 6.2 the family takes genl_ops, one per command with
  * both modes and a policy each (5.10): the same table is turned into
  * that at registration. On every kernel the table is copied, to give the
- * ops without a policy the reject-all one.
+ * ops without a policy the reject-all one; the copy is returned in *@mem,
+ * for the caller to keep (the family may be read-only after init, and
+ * kmemleak does not look there) and free after unregistering.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 struct genl_split_ops {
@@ -195,7 +197,7 @@ struct genl_split_ops {
 
 static inline int tcpobs_genl_register(struct genl_family *family,
 				       const struct genl_split_ops *split,
-				       unsigned int n)
+				       unsigned int n, void **mem)
 {
 	struct genl_ops *ops;
 	unsigned int i, j, nops = 0;
@@ -233,15 +235,9 @@ static inline int tcpobs_genl_register(struct genl_family *family,
 	err = genl_register_family(family);
 	if (err)
 		kfree(ops);
+	else
+		*mem = ops;
 	return err;
-}
-
-static inline void tcpobs_genl_unregister(struct genl_family *family)
-{
-	const struct genl_ops *ops = family->ops;
-
-	genl_unregister_family(family);
-	kfree(ops);
 }
 
 /* The policy's range pointer is not const before 6.2. */
@@ -254,7 +250,7 @@ static inline void tcpobs_genl_unregister(struct genl_family *family)
 #else
 static inline int tcpobs_genl_register(struct genl_family *family,
 				       const struct genl_split_ops *split,
-				       unsigned int n)
+				       unsigned int n, void **mem)
 {
 	struct genl_split_ops *ops;
 	unsigned int i;
@@ -270,15 +266,9 @@ static inline int tcpobs_genl_register(struct genl_family *family,
 	err = genl_register_family(family);
 	if (err)
 		kfree(ops);
+	else
+		*mem = ops;
 	return err;
-}
-
-static inline void tcpobs_genl_unregister(struct genl_family *family)
-{
-	const struct genl_split_ops *ops = family->split_ops;
-
-	genl_unregister_family(family);
-	kfree(ops);
 }
 #endif
 

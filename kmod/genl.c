@@ -829,6 +829,9 @@ static struct genl_family tcpobs_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(tcpobs_mcgrps),
 };
 
+/* The op table as registered (compat.h), freed after the family goes. */
+static void *tcpobs_genl_ops;
+
 static const struct tcpobs_event_sink tcpobs_genl_sink = {
 	.has_listeners = tcpobs_genl_has_listeners,
 	.send = tcpobs_genl_event,
@@ -845,7 +848,7 @@ int tcpobs_genl_init(void)
 		tcpobs_mcgrps[i].flags = TCPOBS_GENL_MCAST_ADMIN;
 	}
 	err = tcpobs_genl_register(&tcpobs_genl_family, tcpobs_nl_ops,
-				   ARRAY_SIZE(tcpobs_nl_ops));
+				   ARRAY_SIZE(tcpobs_nl_ops), &tcpobs_genl_ops);
 	if (err)
 		return err;
 	tcpobs_events_set_sink(&tcpobs_genl_sink);
@@ -856,5 +859,6 @@ int tcpobs_genl_init(void)
 void tcpobs_genl_exit(void)
 {
 	tcpobs_events_set_sink(NULL);
-	tcpobs_genl_unregister(&tcpobs_genl_family);
+	genl_unregister_family(&tcpobs_genl_family);
+	kfree(tcpobs_genl_ops);
 }
