@@ -110,38 +110,27 @@ static bool get_uint(const struct nlattr *a, uint64_t *v)
 	}
 }
 
-/* A signed integer of 1, 2, 4 or 8 bytes. */
+/* A signed integer of 1, 2, 4 or 8 bytes, sign-extended from its width. */
 static bool get_sint(const struct nlattr *a, int64_t *v)
 {
-	const void *p;
+	uint64_t u;
 
-	if (!a)
+	if (!get_uint(a, &u))
 		return false;
-	p = mnl_attr_get_payload(a);
 	switch (mnl_attr_get_payload_len(a)) {
 	case 1:
-		*v = *(const int8_t *)p;
-		return true;
-	case 2: {
-		int16_t x;
-
-		memcpy(&x, p, 2);
-		*v = x;
-		return true;
-	}
-	case 4: {
-		int32_t x;
-
-		memcpy(&x, p, 4);
-		*v = x;
-		return true;
-	}
-	case 8:
-		memcpy(v, p, 8);
-		return true;
+		*v = (int8_t)u;
+		break;
+	case 2:
+		*v = (int16_t)u;
+		break;
+	case 4:
+		*v = (int32_t)u;
+		break;
 	default:
-		return false;
+		*v = (int64_t)u;
 	}
+	return true;
 }
 
 /* Fills the integer *@dst (of @size bytes) from @a if present and valid. */
