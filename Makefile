@@ -39,7 +39,7 @@ CFLAGS ?= -O2 -g
 USER_CFLAGS := -Wall -Wextra -Werror $(CFLAGS)
 
 KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild)
-KMOD_UAPI := $(wildcard $(TOP)/kmod/uapi/*.h)
+KMOD_UAPI := $(wildcard $(TOP)/kmod/uapi/linux/*.h)
 PROGS := $(patsubst selftests/progs/%.c,selftests/progs/bin/%,$(wildcard selftests/progs/*.c))
 
 .PHONY: all modules clean kernels vm-prereq check check-unit check-vm check-debug demo bench \
@@ -61,14 +61,14 @@ modules: $(if $(KERNEL),$(CACHE)/kernels/$(KERNEL)/build)
 # by side for the VM. (Built again when the kernel is: a new Debian ABI, a
 # new debug kernel.)
 .build/%/kmod/tcpobs.ko: $(KMOD_SRCS) $(KMOD_UAPI) $(CACHE)/kernels/%/kver
-	@mkdir -p $(@D)/uapi
+	@mkdir -p $(@D)/uapi/linux
 	@cp $(KMOD_SRCS) $(@D)/
-	@cp $(KMOD_UAPI) $(@D)/uapi/
+	@cp $(KMOD_UAPI) $(@D)/uapi/linux/
 	+$(TOP)/scripts/kmake $* -s M=$(TOP)/$(@D) W=1 $(KBUILD_OPTS) modules
 
 PROG_LIBS_nlprobe := -lmnl
 
-selftests/progs/bin/%: selftests/progs/%.c kmod/uapi/tcpobs.h
+selftests/progs/bin/%: selftests/progs/%.c kmod/uapi/linux/tcpobs.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(PROG_LIBS_$*)
 
@@ -114,8 +114,8 @@ checkpatch:
 
 sparse: $(CACHE)/kernels/6.1/build $(CACHE)/kernels/6.12/build
 	@for k in $(KERNELS); do \
-		rm -rf .build/sparse-$$k && mkdir -p .build/sparse-$$k/uapi && cp $(KMOD_SRCS) .build/sparse-$$k/ && \
-		cp $(KMOD_UAPI) .build/sparse-$$k/uapi/ && \
+		rm -rf .build/sparse-$$k && mkdir -p .build/sparse-$$k/uapi/linux && cp $(KMOD_SRCS) .build/sparse-$$k/ && \
+		cp $(KMOD_UAPI) .build/sparse-$$k/uapi/linux/ && \
 		$(TOP)/scripts/kmake $$k -s M=$(TOP)/.build/sparse-$$k C=1 W=1 modules 2>&1 | \
 			tee .build/sparse-$$k.log; \
 		! grep -E 'warning|error' .build/sparse-$$k.log || exit 1; \

@@ -16,6 +16,7 @@
 #ifndef _TCPOBS_COMPAT_H
 #define _TCPOBS_COMPAT_H
 
+#include <linux/slab.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/inet6_hashtables.h>
@@ -150,6 +151,146 @@ static inline u64 tcpobs_mib_fold64(void __percpu *mib, int offt,
 		NL_SET_ERR_MSG(__info->extack, "required attribute missing"); \
 	__missing;							\
 })
+#endif
+
+/*
+ * A command without request attributes rejects any: its op gets this
+ * policy (maxattr 1: attribute 1 is NLA_REJECT, any other is beyond the
+ * maximum, which strict validation refuses). The core does not do it for
+ * an op without a policy (it parses nothing and ignores what came).
+ */
+static inline void tcpobs_genl_reject_all(const struct nla_policy **policy,
+					  unsigned int *maxattr)
+{
+	static const struct nla_policy reject_all[2] = {
+		[1] = { .type = NLA_REJECT },
+	};
+
+	if (!*policy) {
+		*policy = reject_all;
+		*maxattr = 1;
+	}
+}
+
+/*
+ * Generic netlink split ops (6.2): the op table generated from the
+ * family's spec is a genl_split_ops array, one entry per command and mode
+ * (do, dump). Before 6.2 the family takes genl_ops, one per command with
+ * both modes and a policy each (5.10): the same table is turned into
+ * that at registration. On every kernel the table is copied, to give the
+ * ops without a policy the reject-all one; the copy is returned in *@mem,
+ * for the caller to keep (the family may be read-only after init, and
+ * kmemleak does not look there) and free after unregistering.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*start)(struct netlink_callback *cb);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+	u8 validate;
+};
+
+static inline int tcpobs_genl_register(struct genl_family *family,
+				       const struct genl_split_ops *split,
+				       unsigned int n, void **mem)
+{
+	struct genl_ops *ops;
+	unsigned int i, j, nops = 0;
+	int err;
+
+	ops = kcalloc(n, sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct genl_split_ops *s = &split[i];
+		struct genl_ops *o;
+
+		for (j = 0; j < nops && ops[j].cmd != s->cmd; j++)
+			;
+		o = &ops[j];
+		if (j == nops) {
+			nops++;
+			o->cmd = s->cmd;
+			o->flags = s->flags & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM);
+			o->validate = s->validate;
+			o->policy = s->policy;
+			o->maxattr = s->maxattr;
+			tcpobs_genl_reject_all(&o->policy, &o->maxattr);
+		}
+		if (s->flags & GENL_CMD_CAP_DO)
+			o->doit = s->doit;
+		if (s->flags & GENL_CMD_CAP_DUMP) {
+			o->start = s->start;
+			o->dumpit = s->dumpit;
+			o->done = s->done;
+		}
+	}
+	family->ops = ops;
+	family->n_ops = nops;
+	err = genl_register_family(family);
+	if (err)
+		kfree(ops);
+	else
+		*mem = ops;
+	return err;
+}
+
+/* The policy's range pointer is not const before 6.2. */
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#else
+static inline int tcpobs_genl_register(struct genl_family *family,
+				       const struct genl_split_ops *split,
+				       unsigned int n, void **mem)
+{
+	struct genl_split_ops *ops;
+	unsigned int i;
+	int err;
+
+	ops = kmemdup(split, n * sizeof(*split), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		tcpobs_genl_reject_all(&ops[i].policy, &ops[i].maxattr);
+	family->split_ops = ops;
+	family->n_split_ops = n;
+	err = genl_register_family(family);
+	if (err)
+		kfree(ops);
+	else
+		*mem = ops;
+	return err;
+}
+#endif
+
+/* A dump request's attributes, parsed by the core against its policy. */
+static inline struct nlattr **tcpobs_genl_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+	return genl_dumpit_info(cb)->attrs;
+#else
+	return genl_info_dump(cb)->attrs;
+#endif
+}
+
+/*
+ * Joining a multicast group needs CAP_NET_ADMIN in the namespace's user
+ * namespace: GENL_MCAST_CAP_NET_ADMIN (6.7, and Debian's 6.1); 5.10's
+ * stable branch took the check with the op flag for it instead.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define TCPOBS_GENL_MCAST_ADMIN GENL_MCAST_CAP_NET_ADMIN
+#else
+#define TCPOBS_GENL_MCAST_ADMIN GENL_UNS_ADMIN_PERM
 #endif
 
 #endif /* _TCPOBS_COMPAT_H */

@@ -63,6 +63,14 @@
 #include "format.h"
 #include "netns.h"
 #include "sockets.h"
+#include "uapi/linux/tcpobs.h"
+
+/* The codepoints' attributes follow INET_ECN_*, IPv4 then IPv6. */
+static_assert(INET_ECN_NOT_ECT == 0 && INET_ECN_ECT_1 == 1 &&
+	      INET_ECN_ECT_0 == 2 && INET_ECN_CE == 3);
+static_assert(TCPOBS_A_ECN_STATS_IP_IN_NOECT + 4 == TCPOBS_A_ECN_STATS_IP6_IN_NOECT);
+static_assert(TCPOBS_A_ECN_STATS_TCP_IN_NOECT + 4 == TCPOBS_A_ECN_STATS_TCP6_IN_NOECT);
+static_assert(TCPOBS_A_ECN_STATS_IP_IN_NOECT + 3 == TCPOBS_A_ECN_STATS_IP_IN_CE);
 
 static unsigned int tcpobs_ecn_weight(const struct sk_buff *skb)
 {
@@ -413,20 +421,22 @@ int tcpobs_ecn_counters(struct net *net, struct tcpobs_emit *e)
 	}
 	for (f = 0; f < 2; f++)
 		for (i = 0; i < 4; i++)
-			tcpobs_emit(e, f ? "ip6_in_" : "ip_in_",
+			tcpobs_emit(e, TCPOBS_A_ECN_STATS_IP_IN_NOECT + 4 * f + i,
+				    f ? "ip6_in_" : "ip_in_",
 				    tcpobs_ecn_cp_names[i], tcpobs_ecn_mib(net, f, i) -
 				    READ_ONCE(tcpobs_net(net)->ecn_mib_base[f][i]));
 	for (f = 0; f < 2; f++)
 		for (i = 0; i < 4; i++)
-			tcpobs_emit(e, f ? "tcp6_in_" : "tcp_in_",
+			tcpobs_emit(e, TCPOBS_A_ECN_STATS_TCP_IN_NOECT + 4 * f + i,
+				    f ? "tcp6_in_" : "tcp_in_",
 				    tcpobs_ecn_cp_names[i], in[f][i]);
-	tcpobs_emit(e, "", "tcp_ece_in", ece_in);
-	tcpobs_emit(e, "", "tcp_ece_out", ece_out);
-	tcpobs_emit(e, "", "tcp_cwr_in", cwr_in);
-	tcpobs_emit(e, "", "tcp_cwr_out", cwr_out);
-	tcpobs_emit(e, "", "negotiated", neg);
-	tcpobs_emit(e, "", "not_negotiated", notneg);
-	tcpobs_emit(e, "", "delivered_ce", dce);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_TCP_ECE_IN, "", "tcp_ece_in", ece_in);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_TCP_ECE_OUT, "", "tcp_ece_out", ece_out);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_TCP_CWR_IN, "", "tcp_cwr_in", cwr_in);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_TCP_CWR_OUT, "", "tcp_cwr_out", cwr_out);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_NEGOTIATED, "", "negotiated", neg);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_NOT_NEGOTIATED, "", "not_negotiated", notneg);
+	tcpobs_emit(e, TCPOBS_A_ECN_STATS_DELIVERED_CE, "", "delivered_ce", dce);
 	return e->err;
 }
 

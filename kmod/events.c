@@ -37,6 +37,7 @@
 
 #include "events.h"
 #include "netns.h"
+#include "uapi/linux/tcpobs.h"
 
 #define TCPOBS_EV_RING 128
 
@@ -208,9 +209,11 @@ int tcpobs_events_counters(struct net *net, struct tcpobs_emit *e)
 {
 	struct tcpobs_net *tn = tcpobs_net(net);
 
-	tcpobs_emit(e, "", "events_seq", atomic64_read(&tn->events_seq));
-	tcpobs_emit(e, "", "events_sent", atomic64_read(&tn->events_sent));
-	tcpobs_emit(e, "", "events_lost", atomic64_read(&tn->events_lost));
+	tcpobs_emit(e, TCPOBS_A_STATS_EVENTS_SEQ, "", "events_seq", atomic64_read(&tn->events_seq));
+	tcpobs_emit(e, TCPOBS_A_STATS_EVENTS_SENT, "", "events_sent",
+		    atomic64_read(&tn->events_sent));
+	tcpobs_emit(e, TCPOBS_A_STATS_EVENTS_LOST, "", "events_lost",
+		    atomic64_read(&tn->events_lost));
 	return e->err;
 }
 

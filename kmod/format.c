@@ -55,8 +55,8 @@ struct tcpobs_emit_seq {
 	struct seq_file *seq;
 };
 
-static int tcpobs_emit_seq_fn(struct tcpobs_emit *e, const char *prefix,
-			      const char *name, s64 value)
+static int tcpobs_emit_seq_fn(struct tcpobs_emit *e, int attr,
+			      const char *prefix, const char *name, s64 value)
 {
 	struct tcpobs_emit_seq *es = container_of(e, struct tcpobs_emit_seq, e);
 

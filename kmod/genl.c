@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "tcpobs": the attribute tree is documented in
- * uapi/tcpobs.h. Requests are validated strictly against the policies
- * below by the genetlink core (every op is at or after resv_start_op 0),
- * so an unknown attribute, a wrong type or length or a nest without
- * NLA_F_NESTED is refused before a handler runs. Commands that change
- * state need CAP_NET_ADMIN in the namespace's user namespace
- * (GENL_UNS_ADMIN_PERM). netnsok: every request is answered from the
- * namespace of the requesting socket.
+ * The generic netlink family "tcpobs", version 2: the handlers of the
+ * operations Documentation/netlink/specs/tcpobs.yaml specifies. The
+ * policies and the op table are generated from that spec by the kernel's
+ * ynl_gen_c.py (tcpobs-nl-gen.c, included below: the family defined here
+ * takes its multicast groups from it). The genetlink core validates each
+ * request strictly against its command's policy before a handler runs;
+ * a command without request attributes rejects any. Commands that change
+ * state need CAP_NET_ADMIN in the namespace's user namespace, as does
+ * joining the events group where the kernel can check it (compat.h).
+ * netnsok: every request is answered from the namespace of the requesting
+ * socket.
+ *
+ * Large objects are dumps, one object per message, resumable: a reply
+ * never needs more than one page.
  */
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/inet_ecn.h>
 #include <net/netlink.h>
@@ -26,129 +33,50 @@
 #include "sockets.h"
 #include "stats.h"
 #include "timewait.h"
-#include "uapi/tcpobs.h"
+#include "uapi/linux/tcpobs.h"
+
+#include "tcpobs-nl-gen.c"
 
 static_assert((int)TCPOBS_DROP_MAX == (int)__TCPOBS_CAUSE_MAX);
 static_assert((int)TCPOBS_TWK_MAX == (int)__TCPOBS_TW_KIND_MAX);
 
-static const struct nla_policy tcpobs_filter_policy[TCPOBS_A_FILTER_MAX + 1] = {
-	[TCPOBS_A_FILTER_PORT]		= { .type = NLA_U16 },
-	[TCPOBS_A_FILTER_FAMILY]	= { .type = NLA_U8 },
-	[TCPOBS_A_FILTER_STATE]		= NLA_POLICY_RANGE(NLA_U8, 1, TCP_MAX_STATES - 1),
-};
-
-/* Not const: 6.1's policy takes a plain pointer. */
-static struct netlink_range_validation tcpobs_interval_range = {
-	.min = 1,
-	.max = 60000,
-};
-
-static const struct nla_policy tcpobs_options_policy[TCPOBS_A_OPT_MAX + 1] = {
-	[TCPOBS_A_OPT_EVENTS]		= NLA_POLICY_MASK(NLA_U32, TCPOBS_EVENT_ALL),
-	[TCPOBS_A_OPT_INTERVAL_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &tcpobs_interval_range),
-};
-
-/* Only what requests may carry; anything else is refused. */
-static const struct nla_policy tcpobs_policy[TCPOBS_A_MAX + 1] = {
-	[TCPOBS_A_FILTER]	= NLA_POLICY_NESTED(tcpobs_filter_policy),
-	[TCPOBS_A_TOP]		= NLA_POLICY_RANGE(NLA_U32, 1, TCPOBS_TW_TOP_MAX),
-	[TCPOBS_A_OPTIONS]	= NLA_POLICY_NESTED(tcpobs_options_policy),
-};
-
 static struct genl_family tcpobs_genl_family;
 
-static const struct genl_multicast_group tcpobs_mcgrps[] = {
-	{ .name = TCPOBS_GENL_MCGRP_EVENTS },
-};
+/* --- helpers ------------------------------------------------------------------ */
 
-/* --- counters sections ---------------------------------------------------- */
-
-struct tcpobs_emit_nl {
-	struct tcpobs_emit e;
-	struct sk_buff *skb;
-};
-
-static int tcpobs_emit_nl_fn(struct tcpobs_emit *e, const char *prefix,
-			     const char *name, s64 value)
+/* The header of one message of a dump, or NULL when the skb is full. */
+static void *tcpobs_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd)
 {
-	struct tcpobs_emit_nl *en = container_of(e, struct tcpobs_emit_nl, e);
-	struct nlattr *nest;
-	char buf[64];
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &tcpobs_genl_family,
+				NLM_F_MULTI, cmd);
 
-	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
-	nest = nla_nest_start(en->skb, TCPOBS_A_COUNTER);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_string(en->skb, TCPOBS_A_COUNTER_NAME, buf) ||
-	    nla_put_s64(en->skb, TCPOBS_A_COUNTER_VALUE, value,
-			TCPOBS_A_COUNTER_PAD)) {
-		nla_nest_cancel(en->skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(en->skb, nest);
-	return 0;
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
 }
 
-static int tcpobs_put_counters(struct sk_buff *skb, int type, struct net *net,
-			       int (*section)(struct net *net,
-					      struct tcpobs_emit *e))
+/*
+ * What a dump returns after a message did not fit: the messages so far,
+ * the rest in the next call; or, if not even one fits, the error.
+ */
+static int tcpobs_dump_full(struct sk_buff *skb)
 {
-	struct tcpobs_emit_nl en = { .e.fn = tcpobs_emit_nl_fn, .skb = skb };
-	struct nlattr *nest;
-	int err;
-
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	err = section(net, &en.e);
-	if (err) {
-		nla_nest_cancel(skb, nest);
-		return err;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return skb->len ?: -EMSGSIZE;
 }
 
-static int tcpobs_put_states(struct sk_buff *skb, struct net *net)
+static int tcpobs_put_addr(struct sk_buff *skb, int type, u8 family,
+			   const void *addr)
 {
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
-	struct nlattr *nest, *t;
-	unsigned int from, to;
-	int cpu;
-
-	nest = nla_nest_start(skb, TCPOBS_A_STATES);
-	if (!nest)
-		return -EMSGSIZE;
-	for (from = 0; pcpu && from < TCP_MAX_STATES; from++) {
-		for (to = 0; to < TCP_MAX_STATES; to++) {
-			u64 sum = 0;
-
-			for_each_possible_cpu(cpu)
-				sum += per_cpu_ptr(pcpu, cpu)->transitions[from][to];
-			if (!sum)
-				continue;
-			t = nla_nest_start(skb, TCPOBS_A_TRANSITION);
-			if (!t ||
-			    nla_put_u8(skb, TCPOBS_A_TRANSITION_FROM, from) ||
-			    nla_put_u8(skb, TCPOBS_A_TRANSITION_TO, to) ||
-			    nla_put_u64_64bit(skb, TCPOBS_A_TRANSITION_COUNT, sum,
-					      TCPOBS_A_TRANSITION_PAD))
-				goto err;
-			nla_nest_end(skb, t);
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-err:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+	return nla_put(skb, type, family == AF_INET6 ? 16 : 4, addr);
 }
 
-/* A reply to @info with the room for a large message, or NULL. */
+/* A reply to @info, one page at most. */
 static struct sk_buff *tcpobs_reply_new(struct genl_info *info, u8 cmd,
-					size_t size, void **hdr)
+					void **hdr)
 {
-	struct sk_buff *skb = genlmsg_new(size, GFP_KERNEL);
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 
 	if (!skb)
 		return NULL;
@@ -171,144 +99,219 @@ static int tcpobs_reply_send(struct sk_buff *skb, void *hdr,
 	return genlmsg_reply(skb, info);
 }
 
-static int tcpobs_nl_get_stats(struct sk_buff *in, struct genl_info *info)
+/* --- counter sections ------------------------------------------------------------ */
+
+struct tcpobs_emit_nl {
+	struct tcpobs_emit e;
+	struct sk_buff *skb;
+	int pad;
+};
+
+/* A counter as its attribute: 8 bytes, u64 or s64 as the spec says. */
+static int tcpobs_emit_nl_fn(struct tcpobs_emit *e, int attr,
+			     const char *prefix, const char *name, s64 value)
+{
+	struct tcpobs_emit_nl *en = container_of(e, struct tcpobs_emit_nl, e);
+
+	return nla_put_u64_64bit(en->skb, attr, value, en->pad);
+}
+
+/*
+ * A section's counters, in a nest @type of their attribute set (whose
+ * padding attribute is @pad), or at the top level when @type is 0.
+ */
+static int tcpobs_put_counters(struct sk_buff *skb, int type, int pad,
+			       struct net *net,
+			       int (*section)(struct net *net,
+					      struct tcpobs_emit *e))
+{
+	struct tcpobs_emit_nl en = {
+		.e.fn = tcpobs_emit_nl_fn, .skb = skb, .pad = pad,
+	};
+	struct nlattr *nest = NULL;
+	int err;
+
+	if (type) {
+		nest = nla_nest_start(skb, type);
+		if (!nest)
+			return -EMSGSIZE;
+	}
+	err = section(net, &en.e);
+	if (err) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return err;
+	}
+	if (nest)
+		nla_nest_end(skb, nest);
+	return 0;
+}
+
+int tcpobs_nl_get_stats_doit(struct sk_buff *in, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct sk_buff *skb;
 	void *hdr;
 	int err;
 
-	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_STATS, 32768, &hdr);
+	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_STATS, &hdr);
 	if (!skb)
 		return -ENOMEM;
-	err = tcpobs_put_counters(skb, TCPOBS_A_STATS, net, tcpobs_stats_counters) ?:
-	      tcpobs_put_counters(skb, TCPOBS_A_TIMEWAIT, net, tcpobs_timewait_counters) ?:
-	      tcpobs_put_counters(skb, TCPOBS_A_ECN, net, tcpobs_ecn_counters) ?:
-	      tcpobs_put_counters(skb, TCPOBS_A_EVENTS, net, tcpobs_events_counters) ?:
-	      tcpobs_put_states(skb, net);
+	err = tcpobs_put_counters(skb, 0, TCPOBS_A_STATS_PAD, net,
+				  tcpobs_stats_counters) ?:
+	      tcpobs_put_counters(skb, TCPOBS_A_STATS_TIMEWAIT,
+				  TCPOBS_A_TIMEWAIT_STATS_PAD, net,
+				  tcpobs_timewait_counters) ?:
+	      tcpobs_put_counters(skb, TCPOBS_A_STATS_ECN,
+				  TCPOBS_A_ECN_STATS_PAD, net,
+				  tcpobs_ecn_counters);
 	return tcpobs_reply_send(skb, hdr, info, err);
 }
 
-/* --- listeners and sockets (dumps) ------------------------------------------ */
+/* --- transitions and lifetimes (dumps over fixed tables) -------------------------- */
 
-static int tcpobs_put_addr(struct sk_buff *skb, int type, u8 family,
-			   const void *addr)
+/* cb->args[0]: the next pair of states, from * TCP_MAX_STATES + to. */
+int tcpobs_nl_get_states_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
 {
-	return nla_put(skb, type, family == AF_INET6 ? 16 : 4, addr);
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(skb->sk));
+	unsigned long i = cb->args[0];
+	int cpu;
+
+	for (; pcpu && i < TCP_MAX_STATES * TCP_MAX_STATES; i++) {
+		unsigned int from = i / TCP_MAX_STATES, to = i % TCP_MAX_STATES;
+		u64 sum = 0;
+		void *hdr;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(pcpu, cpu)->transitions[from][to];
+		if (!sum)
+			continue;
+		hdr = tcpobs_dump_hdr(skb, cb, TCPOBS_CMD_GET_STATES);
+		if (!hdr)
+			break;
+		if (nla_put_u8(skb, TCPOBS_A_TRANSITION_FROM, from) ||
+		    nla_put_u8(skb, TCPOBS_A_TRANSITION_TO, to) ||
+		    nla_put_u64_64bit(skb, TCPOBS_A_TRANSITION_COUNT, sum,
+				      TCPOBS_A_TRANSITION_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	if (pcpu && i < TCP_MAX_STATES * TCP_MAX_STATES)
+		return tcpobs_dump_full(skb);
+	return skb->len;
 }
 
-static int tcpobs_genl_put_listener(struct sk_buff *skb, int type,
-				    const struct tcpobs_listener_snap *l)
+/* cb->args[0]: the next bucket, state * TCPOBS_LT_BUCKETS + bucket. */
+int tcpobs_nl_get_lifetimes_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
 {
-	struct nlattr *nest, *causes, *c;
+	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(skb->sk));
+	unsigned long i = cb->args[0];
+	int cpu;
+
+	for (; pcpu && i < TCP_MAX_STATES * TCPOBS_LT_BUCKETS; i++) {
+		unsigned int s = i / TCPOBS_LT_BUCKETS, b = i % TCPOBS_LT_BUCKETS;
+		u64 sum = 0;
+		void *hdr;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(pcpu, cpu)->lifetimes[s][b];
+		if (!sum)
+			continue;
+		hdr = tcpobs_dump_hdr(skb, cb, TCPOBS_CMD_GET_LIFETIMES);
+		if (!hdr)
+			break;
+		if (nla_put_u8(skb, TCPOBS_A_LIFETIME_STATE, s) ||
+		    nla_put_u64_64bit(skb, TCPOBS_A_LIFETIME_FROM_US,
+				      b ? 1ULL << (b - 1) : 0,
+				      TCPOBS_A_LIFETIME_PAD) ||
+		    nla_put_u64_64bit(skb, TCPOBS_A_LIFETIME_TO_US,
+				      b == TCPOBS_LT_BUCKETS - 1 ? 0 : 1ULL << b,
+				      TCPOBS_A_LIFETIME_PAD) ||
+		    nla_put_u64_64bit(skb, TCPOBS_A_LIFETIME_COUNT, sum,
+				      TCPOBS_A_LIFETIME_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	if (pcpu && i < TCP_MAX_STATES * TCPOBS_LT_BUCKETS)
+		return tcpobs_dump_full(skb);
+	return skb->len;
+}
+
+/* --- listeners ------------------------------------------------------------------ */
+
+/* The causes' attributes follow the order of enum tcpobs_drop. */
+static_assert(TCPOBS_A_LISTENER_LISTEN_OVERFLOWS + TCPOBS_DROP_MAX - 1 ==
+	      TCPOBS_A_LISTENER_SYNCOOKIES_FAILED);
+
+/* The listener's attributes, into the message or nest being built. */
+static int tcpobs_put_listener(struct sk_buff *skb,
+			       const struct tcpobs_listener_snap *l)
+{
+	struct nlattr *c;
 	unsigned int d;
 
-	nest = nla_nest_start(skb, type);
-	if (!nest)
+	if (nla_put_u8(skb, TCPOBS_A_LISTENER_FAMILY, l->family) ||
+	    tcpobs_put_addr(skb, TCPOBS_A_LISTENER_ADDR, l->family, &l->addr) ||
+	    nla_put_be16(skb, TCPOBS_A_LISTENER_PORT, htons(l->port)) ||
+	    nla_put_u64_64bit(skb, TCPOBS_A_LISTENER_COOKIE, l->cookie,
+			      TCPOBS_A_LISTENER_PAD) ||
+	    nla_put_u32(skb, TCPOBS_A_LISTENER_BACKLOG, l->backlog) ||
+	    nla_put_u32(skb, TCPOBS_A_LISTENER_ACCEPT_Q, l->accept_q) ||
+	    nla_put_u32(skb, TCPOBS_A_LISTENER_ACCEPT_Q_MAX, l->accept_q_max) ||
+	    nla_put_u32(skb, TCPOBS_A_LISTENER_SYN_Q, l->syn_q) ||
+	    nla_put_u32(skb, TCPOBS_A_LISTENER_SYN_Q_MAX, l->syn_q_max))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, TCPOBS_A_L_FAMILY, l->family) ||
-	    tcpobs_put_addr(skb, TCPOBS_A_L_ADDR, l->family, &l->addr) ||
-	    nla_put_u16(skb, TCPOBS_A_L_PORT, l->port) ||
-	    nla_put_u64_64bit(skb, TCPOBS_A_L_COOKIE, l->cookie, TCPOBS_A_L_PAD) ||
-	    nla_put_u32(skb, TCPOBS_A_L_BACKLOG, l->backlog) ||
-	    nla_put_u32(skb, TCPOBS_A_L_ACCEPT_Q, l->accept_q) ||
-	    nla_put_u32(skb, TCPOBS_A_L_ACCEPT_Q_MAX, l->accept_q_max) ||
-	    nla_put_u32(skb, TCPOBS_A_L_SYN_Q, l->syn_q) ||
-	    nla_put_u32(skb, TCPOBS_A_L_SYN_Q_MAX, l->syn_q_max))
-		goto err;
 	for (d = 0; d < TCPOBS_DROP_MAX; d++)
-		if (nla_put_u64_64bit(skb, TCPOBS_A_L_LISTEN_OVERFLOWS + d,
-				      l->count[d], TCPOBS_A_L_PAD))
-			goto err;
-	causes = nla_nest_start(skb, TCPOBS_A_L_CAUSES);
-	if (!causes)
-		goto err;
+		if (nla_put_u64_64bit(skb, TCPOBS_A_LISTENER_LISTEN_OVERFLOWS + d,
+				      l->count[d], TCPOBS_A_LISTENER_PAD))
+			return -EMSGSIZE;
 	for (d = 0; d < TCPOBS_DROP_MAX; d++) {
 		if (!l->first[d])
 			continue;
-		c = nla_nest_start(skb, TCPOBS_A_L_CAUSE);
+		c = nla_nest_start(skb, TCPOBS_A_LISTENER_CAUSE);
 		if (!c || nla_put_u8(skb, TCPOBS_A_CAUSE_ID, d) ||
 		    nla_put_u64_64bit(skb, TCPOBS_A_CAUSE_COUNT, l->count[d],
-				      TCPOBS_A_L_PAD) ||
+				      TCPOBS_A_CAUSE_PAD) ||
 		    nla_put_u64_64bit(skb, TCPOBS_A_CAUSE_FIRST, l->first[d],
-				      TCPOBS_A_L_PAD) ||
+				      TCPOBS_A_CAUSE_PAD) ||
 		    nla_put_u64_64bit(skb, TCPOBS_A_CAUSE_LAST, l->last[d],
-				      TCPOBS_A_L_PAD))
-			goto err;
+				      TCPOBS_A_CAUSE_PAD))
+			return -EMSGSIZE;
 		nla_nest_end(skb, c);
 	}
-	nla_nest_end(skb, causes);
-	nla_nest_end(skb, nest);
 	return 0;
-err:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
 }
 
-/* The filter of a dump request, checked in .start with extack. */
+/* The filters of a dump request: 0 where absent. */
 struct tcpobs_filter {
 	u16 port;
 	u8 family;
 	u8 state;
-	bool has_port;
 };
 
-/*
- * The request's attributes are parsed again here rather than taken from
- * the core's parse, whose place differs between kernels; the policy is
- * the one the core already validated against.
- */
-static int tcpobs_parse_filter(struct netlink_callback *cb,
-			       struct tcpobs_filter *f)
+static void tcpobs_filter_get(struct netlink_callback *cb, int port_attr,
+			      int family_attr, int state_attr,
+			      struct tcpobs_filter *f)
 {
-	struct nlattr *attrs[TCPOBS_A_MAX + 1];
-	struct nlattr *tb[TCPOBS_A_FILTER_MAX + 1];
-	struct netlink_ext_ack *extack = cb->extack;
-	int err;
+	struct nlattr **tb = tcpobs_genl_dump_attrs(cb);
 
 	memset(f, 0, sizeof(*f));
-	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, TCPOBS_A_MAX,
-			  tcpobs_policy, extack);
-	if (err)
-		return err;
-	if (!attrs[TCPOBS_A_FILTER])
-		return 0;
-	err = nla_parse_nested(tb, TCPOBS_A_FILTER_MAX, attrs[TCPOBS_A_FILTER],
-			       tcpobs_filter_policy, extack);
-	if (err)
-		return err;
-	if (tb[TCPOBS_A_FILTER_PORT]) {
-		f->port = nla_get_u16(tb[TCPOBS_A_FILTER_PORT]);
-		f->has_port = true;
-	}
-	if (tb[TCPOBS_A_FILTER_FAMILY]) {
-		f->family = nla_get_u8(tb[TCPOBS_A_FILTER_FAMILY]);
-		if (f->family != AF_INET && f->family != AF_INET6) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TCPOBS_A_FILTER_FAMILY],
-					    "family must be AF_INET or AF_INET6");
-			return -EINVAL;
-		}
-	}
-	if (tb[TCPOBS_A_FILTER_STATE])
-		f->state = nla_get_u8(tb[TCPOBS_A_FILTER_STATE]);
-	return 0;
-}
-
-/* cb->args: [0], [1] the walk position; [2] the filter, packed. */
-static void tcpobs_filter_save(struct netlink_callback *cb,
-			       const struct tcpobs_filter *f)
-{
-	cb->args[2] = (long)f->port | (long)f->family << 16 |
-		      (long)f->state << 24 | (long)f->has_port << 32;
-}
-
-static void tcpobs_filter_load(struct netlink_callback *cb,
-			       struct tcpobs_filter *f)
-{
-	f->port = cb->args[2] & 0xffff;
-	f->family = (cb->args[2] >> 16) & 0xff;
-	f->state = (cb->args[2] >> 24) & 0xff;
-	f->has_port = (cb->args[2] >> 32) & 1;
+	if (!tb)
+		return;
+	if (tb[port_attr])
+		f->port = ntohs(nla_get_be16(tb[port_attr]));
+	if (tb[family_attr])
+		f->family = nla_get_u8(tb[family_attr]);
+	if (state_attr && tb[state_attr])
+		f->state = nla_get_u8(tb[state_attr]);
 }
 
 struct tcpobs_ldump {
@@ -322,16 +325,13 @@ static int tcpobs_ldump_one(void *arg, const struct tcpobs_listener_snap *l)
 	struct tcpobs_ldump *d = arg;
 	void *hdr;
 
-	if ((d->f.has_port && l->port != d->f.port) ||
+	if ((d->f.port && l->port != d->f.port) ||
 	    (d->f.family && l->family != d->f.family))
 		return 0;
-	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
-			  d->cb->nlh->nlmsg_seq, &tcpobs_genl_family,
-			  NLM_F_MULTI, TCPOBS_CMD_GET_LISTENER);
+	hdr = tcpobs_dump_hdr(d->skb, d->cb, TCPOBS_CMD_GET_LISTENER);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(d->cb, hdr);
-	if (tcpobs_genl_put_listener(d->skb, TCPOBS_A_LISTENER, l)) {
+	if (tcpobs_put_listener(d->skb, l)) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -339,102 +339,71 @@ static int tcpobs_ldump_one(void *arg, const struct tcpobs_listener_snap *l)
 	return 0;
 }
 
-static int tcpobs_nl_listener_start(struct netlink_callback *cb)
-{
-	struct tcpobs_filter f;
-	int err;
-
-	err = tcpobs_parse_filter(cb, &f);
-	if (err)
-		return err;
-	if (f.state) {
-		NL_SET_ERR_MSG(cb->extack, "listeners have no state filter");
-		return -EINVAL;
-	}
-	tcpobs_filter_save(cb, &f);
-	return 0;
-}
-
-static int tcpobs_nl_listener_dump(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+/*
+ * cb->args[0], [1]: the walk's position. The ledger's generation changes
+ * when a listener is added or removed (a listen() or a close, rare), which
+ * may move the position: that dump is flagged NLM_F_DUMP_INTR.
+ */
+int tcpobs_nl_get_listener_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
 {
 	struct tcpobs_ldump d = { .skb = skb, .cb = cb };
 	unsigned long pos[2] = { cb->args[0], cb->args[1] };
 	int err;
 
-	tcpobs_filter_load(cb, &d.f);
-	cb->seq = tcpobs_listeners_gen();
+	tcpobs_filter_get(cb, TCPOBS_A_LISTENER_PORT, TCPOBS_A_LISTENER_FAMILY,
+			  0, &d.f);
+	cb->seq = (u32)tcpobs_listeners_gen() << 1 | 1;
 	err = tcpobs_listeners_walk_net(sock_net(skb->sk), pos,
 					tcpobs_ldump_one, &d);
 	cb->args[0] = pos[0];
 	cb->args[1] = pos[1];
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
+	if (err == -EMSGSIZE)
+		return tcpobs_dump_full(skb);
 	return err ?: skb->len;
 }
 
-static int tcpobs_nl_socket_start(struct netlink_callback *cb)
-{
-	struct tcpobs_sockets_walk *w;
-	struct tcpobs_filter f;
-	int err;
+/* --- sockets -------------------------------------------------------------------- */
 
-	err = tcpobs_parse_filter(cb, &f);
-	if (err)
-		return err;
-	tcpobs_filter_save(cb, &f);
-	w = tcpobs_sockets_walk_start(sock_net(cb->skb->sk));
-	if (!w)
-		return -ENOMEM;
-	cb->args[0] = (long)w;
-	return 0;
-}
-
-static int tcpobs_nl_socket_done(struct netlink_callback *cb)
-{
-	tcpobs_sockets_walk_end((struct tcpobs_sockets_walk *)cb->args[0]);
-	return 0;
-}
-
-/* The ECN counters travel as consecutive attributes, CE first. */
+/* The ECN counters are consecutive attributes, CE first. */
 static_assert(ARRAY_SIZE(((struct tcpobs_socket_snap *)0)->ecn_counts) ==
-	      TCPOBS_A_S_CWR_OUT - TCPOBS_A_S_CE + 1);
+	      TCPOBS_A_SOCKET_CWR_OUT - TCPOBS_A_SOCKET_CE + 1);
 
-static int tcpobs_put_socket(struct sk_buff *skb, int type,
-			     const struct tcpobs_socket_snap *s, bool full)
+/* The socket's tuple and cookie. */
+static int tcpobs_put_socket_id(struct sk_buff *skb,
+				const struct tcpobs_socket_snap *s)
 {
-	struct nlattr *nest = nla_nest_start(skb, type);
+	if (nla_put_u8(skb, TCPOBS_A_SOCKET_FAMILY, s->family) ||
+	    tcpobs_put_addr(skb, TCPOBS_A_SOCKET_SADDR, s->family, &s->saddr) ||
+	    tcpobs_put_addr(skb, TCPOBS_A_SOCKET_DADDR, s->family, &s->daddr) ||
+	    nla_put_be16(skb, TCPOBS_A_SOCKET_SPORT, htons(s->sport)) ||
+	    nla_put_be16(skb, TCPOBS_A_SOCKET_DPORT, htons(s->dport)) ||
+	    nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_COOKIE, s->cookie,
+			      TCPOBS_A_SOCKET_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int tcpobs_put_socket(struct sk_buff *skb,
+			     const struct tcpobs_socket_snap *s)
+{
 	unsigned int i;
 
-	if (!nest)
+	if (tcpobs_put_socket_id(skb, s) ||
+	    nla_put_u8(skb, TCPOBS_A_SOCKET_STATE, s->state) ||
+	    nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_AGE_IN_STATE, s->age_in_state,
+			      TCPOBS_A_SOCKET_PAD) ||
+	    nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_AGE, s->age,
+			      TCPOBS_A_SOCKET_PAD) ||
+	    nla_put_u32(skb, TCPOBS_A_SOCKET_TRANSITIONS, s->transitions) ||
+	    nla_put_u8(skb, TCPOBS_A_SOCKET_ECN, s->ecn))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, TCPOBS_A_S_FAMILY, s->family) ||
-	    tcpobs_put_addr(skb, TCPOBS_A_S_SADDR, s->family, &s->saddr) ||
-	    tcpobs_put_addr(skb, TCPOBS_A_S_DADDR, s->family, &s->daddr) ||
-	    nla_put_u16(skb, TCPOBS_A_S_SPORT, s->sport) ||
-	    nla_put_u16(skb, TCPOBS_A_S_DPORT, s->dport) ||
-	    nla_put_u64_64bit(skb, TCPOBS_A_S_COOKIE, s->cookie, TCPOBS_A_S_PAD))
-		goto err;
-	if (!full)
-		goto out;
-	if (nla_put_u8(skb, TCPOBS_A_S_STATE, s->state) ||
-	    nla_put_u64_64bit(skb, TCPOBS_A_S_AGE_IN_STATE, s->age_in_state,
-			      TCPOBS_A_S_PAD) ||
-	    nla_put_u64_64bit(skb, TCPOBS_A_S_AGE, s->age, TCPOBS_A_S_PAD) ||
-	    nla_put_u32(skb, TCPOBS_A_S_TRANSITIONS, s->transitions) ||
-	    nla_put_u8(skb, TCPOBS_A_S_ECN, s->ecn))
-		goto err;
 	for (i = 0; i < ARRAY_SIZE(s->ecn_counts); i++)
-		if (nla_put_u32(skb, TCPOBS_A_S_CE + i, s->ecn_counts[i]))
-			goto err;
-	if (nla_put_u32(skb, TCPOBS_A_S_DELIVERED_CE, s->delivered_ce))
-		goto err;
-out:
-	nla_nest_end(skb, nest);
-	return 0;
-err:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
+		if (nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_CE + i,
+				      s->ecn_counts[i], TCPOBS_A_SOCKET_PAD))
+			return -EMSGSIZE;
+	return nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_DELIVERED_CE,
+				 s->delivered_ce, TCPOBS_A_SOCKET_PAD);
 }
 
 struct tcpobs_sdump {
@@ -449,17 +418,14 @@ static int tcpobs_sdump_one(void *arg, const struct tcpobs_socket_snap *s)
 	struct tcpobs_sdump *d = arg;
 	void *hdr;
 
-	if ((d->f.has_port && s->sport != d->f.port && s->dport != d->f.port) ||
+	if ((d->f.port && s->sport != d->f.port && s->dport != d->f.port) ||
 	    (d->f.family && s->family != d->f.family) ||
 	    (d->f.state && s->state != d->f.state))
 		return 0;
-	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
-			  d->cb->nlh->nlmsg_seq, &tcpobs_genl_family,
-			  NLM_F_MULTI, TCPOBS_CMD_GET_SOCKET);
+	hdr = tcpobs_dump_hdr(d->skb, d->cb, TCPOBS_CMD_GET_SOCKET);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(d->cb, hdr);
-	if (tcpobs_put_socket(d->skb, TCPOBS_A_SOCKET, s, true)) {
+	if (tcpobs_put_socket(d->skb, s)) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -467,37 +433,62 @@ static int tcpobs_sdump_one(void *arg, const struct tcpobs_socket_snap *s)
 	return 0;
 }
 
-static int tcpobs_nl_socket_dump(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+/*
+ * cb->args[0]: the table walk. cb->seq counts the table's resizes under
+ * the walk (from 1): only those make the dump inconsistent, not sockets
+ * coming and going.
+ */
+int tcpobs_nl_socket_start(struct netlink_callback *cb)
+{
+	struct tcpobs_sockets_walk *w;
+
+	w = tcpobs_sockets_walk_start(sock_net(cb->skb->sk));
+	if (!w)
+		return -ENOMEM;
+	cb->args[0] = (long)w;
+	cb->seq = 1;
+	return 0;
+}
+
+int tcpobs_nl_socket_done(struct netlink_callback *cb)
+{
+	tcpobs_sockets_walk_end((struct tcpobs_sockets_walk *)cb->args[0]);
+	return 0;
+}
+
+int tcpobs_nl_get_socket_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
 {
 	struct tcpobs_sdump d = { .skb = skb, .cb = cb };
 	int err;
 
-	tcpobs_filter_load(cb, &d.f);
-	cb->seq = tcpobs_sockets_gen(sock_net(skb->sk));
+	tcpobs_filter_get(cb, TCPOBS_A_SOCKET_PORT, TCPOBS_A_SOCKET_FAMILY,
+			  TCPOBS_A_SOCKET_STATE, &d.f);
 	err = tcpobs_sockets_walk((struct tcpobs_sockets_walk *)cb->args[0],
 				  tcpobs_sdump_one, &d, &cb->seq);
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
+	if (err == -EMSGSIZE)
+		return tcpobs_dump_full(skb);
 	return err ?: skb->len;
 }
 
-/* --- TIME_WAIT, lifetimes, ECN --------------------------------------------- */
+/* --- TIME_WAIT ------------------------------------------------------------------- */
 
 static int tcpobs_put_tw_table(struct sk_buff *skb, struct net *net,
 			       unsigned int kind, unsigned int top_n,
-			       long tracked, struct tcpobs_tw_row *rows)
+			       struct tcpobs_tw_row *rows)
 {
-	unsigned int n = tcpobs_timewait_top(net, kind, top_n, rows), i;
+	long ages[TCPOBS_TW_AGE_BUCKETS], tracked, shown = 0;
+	unsigned int n, i;
 	struct nlattr *nest, *r;
-	long shown = 0;
 
-	nest = nla_nest_start(skb, TCPOBS_A_TW_TABLE);
-	if (!nest || nla_put_u8(skb, TCPOBS_A_TW_KIND, kind))
+	tracked = tcpobs_timewait_ages(net, ages);
+	n = tcpobs_timewait_top(net, kind, top_n, rows);
+	nest = nla_nest_start(skb, TCPOBS_A_TIMEWAIT_TABLE);
+	if (!nest || nla_put_u8(skb, TCPOBS_A_TW_TABLE_KIND, kind))
 		return -EMSGSIZE;
 	for (i = 0; i < n; i++) {
 		shown += rows[i].count;
-		r = nla_nest_start(skb, TCPOBS_A_TW_ROW);
+		r = nla_nest_start(skb, TCPOBS_A_TW_TABLE_ROW);
 		if (!r)
 			return -EMSGSIZE;
 		if (kind == TCPOBS_TWK_PEER) {
@@ -505,106 +496,106 @@ static int tcpobs_put_tw_table(struct sk_buff *skb, struct net *net,
 					(const void *)&rows[i].addr.s6_addr32[3] :
 					(const void *)&rows[i].addr;
 
-			if (nla_put_u8(skb, TCPOBS_A_TW_FAMILY, rows[i].family) ||
-			    tcpobs_put_addr(skb, TCPOBS_A_TW_ADDR, rows[i].family, a))
+			if (nla_put_u8(skb, TCPOBS_A_TW_ROW_FAMILY, rows[i].family) ||
+			    tcpobs_put_addr(skb, TCPOBS_A_TW_ROW_ADDR,
+					    rows[i].family, a))
 				return -EMSGSIZE;
-		} else if (nla_put_u16(skb, TCPOBS_A_TW_PORT, rows[i].port)) {
+		} else if (nla_put_be16(skb, TCPOBS_A_TW_ROW_PORT,
+					htons(rows[i].port))) {
 			return -EMSGSIZE;
 		}
-		if (nla_put_u64_64bit(skb, TCPOBS_A_TW_COUNT, rows[i].count,
-				      TCPOBS_A_TW_PAD))
+		if (nla_put_u64_64bit(skb, TCPOBS_A_TW_ROW_COUNT, rows[i].count,
+				      TCPOBS_A_TW_ROW_PAD))
 			return -EMSGSIZE;
 		nla_nest_end(skb, r);
 	}
-	if (nla_put_u64_64bit(skb, TCPOBS_A_TW_OTHER, max(tracked - shown, 0L),
-			      TCPOBS_A_TW_PAD))
+	if (nla_put_u64_64bit(skb, TCPOBS_A_TW_TABLE_OTHER,
+			      max(tracked - shown, 0L), TCPOBS_A_TW_TABLE_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static int tcpobs_nl_get_timewait(struct sk_buff *in, struct genl_info *info)
+static int tcpobs_put_tw_ages(struct sk_buff *skb, struct net *net)
 {
-	struct net *net = genl_info_net(info);
-	unsigned int top_n = tcpobs_timewait_default_top(), kind, b;
-	long ages[TCPOBS_TW_AGE_BUCKETS], tracked;
-	struct tcpobs_tw_row *rows;
+	long ages[TCPOBS_TW_AGE_BUCKETS];
 	struct nlattr *nest;
-	struct sk_buff *skb;
+	unsigned int b;
 	u32 from, to;
-	void *hdr;
-	int err;
 
-	if (info->attrs[TCPOBS_A_TOP])
-		top_n = nla_get_u32(info->attrs[TCPOBS_A_TOP]);
-	rows = kmalloc_array(TCPOBS_TW_TOP_MAX, sizeof(*rows), GFP_KERNEL);
-	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_TIMEWAIT, 32768, &hdr);
-	if (!rows || !skb) {
-		kfree(rows);
-		if (skb)
-			nlmsg_free(skb);
-		return -ENOMEM;
-	}
-	tracked = tcpobs_timewait_ages(net, ages);
-	err = tcpobs_put_counters(skb, TCPOBS_A_TIMEWAIT, net,
-				  tcpobs_timewait_counters);
-	for (kind = 0; !err && kind < TCPOBS_TWK_MAX; kind++)
-		err = tcpobs_put_tw_table(skb, net, kind, top_n, tracked, rows);
-	for (b = 0; !err && b < TCPOBS_TW_AGE_BUCKETS; b++) {
+	tcpobs_timewait_ages(net, ages);
+	for (b = 0; b < TCPOBS_TW_AGE_BUCKETS; b++) {
 		tcpobs_timewait_age_bounds(b, &from, &to);
-		nest = nla_nest_start(skb, TCPOBS_A_TW_AGE);
-		if (!nest || nla_put_u32(skb, TCPOBS_A_TW_AGE_FROM, from) ||
-		    nla_put_u32(skb, TCPOBS_A_TW_AGE_TO, to) ||
-		    nla_put_u64_64bit(skb, TCPOBS_A_TW_COUNT, ages[b],
-				      TCPOBS_A_TW_PAD))
+		nest = nla_nest_start(skb, TCPOBS_A_TIMEWAIT_AGE);
+		if (!nest || nla_put_u32(skb, TCPOBS_A_TW_AGE_FROM_S, from) ||
+		    nla_put_u32(skb, TCPOBS_A_TW_AGE_TO_S, to) ||
+		    nla_put_u64_64bit(skb, TCPOBS_A_TW_AGE_COUNT, ages[b],
+				      TCPOBS_A_TW_AGE_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+/*
+ * cb->args[0]: the next message: 0 the totals, 1 + kind a table, then the
+ * age histogram.
+ */
+enum {
+	TCPOBS_TWD_TOTALS,
+	TCPOBS_TWD_TABLES,
+	TCPOBS_TWD_AGES = TCPOBS_TWD_TABLES + TCPOBS_TWK_MAX,
+	TCPOBS_TWD_END,
+};
+
+int tcpobs_nl_get_timewait_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	unsigned int top_n = tcpobs_timewait_default_top();
+	struct nlattr **tb = tcpobs_genl_dump_attrs(cb);
+	struct net *net = sock_net(skb->sk);
+	struct tcpobs_tw_row *rows;
+	int err = 0;
+
+	if (tb && tb[TCPOBS_A_TIMEWAIT_TOP])
+		top_n = nla_get_u32(tb[TCPOBS_A_TIMEWAIT_TOP]);
+	rows = kmalloc_array(TCPOBS_TW_TOP_MAX, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	for (; cb->args[0] < TCPOBS_TWD_END; cb->args[0]++) {
+		unsigned long m = cb->args[0];
+		void *hdr;
+
+		hdr = tcpobs_dump_hdr(skb, cb, TCPOBS_CMD_GET_TIMEWAIT);
+		if (!hdr) {
 			err = -EMSGSIZE;
+			break;
+		}
+		if (m == TCPOBS_TWD_TOTALS)
+			err = tcpobs_put_counters(skb, TCPOBS_A_TIMEWAIT_TOTALS,
+						  TCPOBS_A_TIMEWAIT_STATS_PAD,
+						  net, tcpobs_timewait_counters);
+		else if (m < TCPOBS_TWD_AGES)
+			err = tcpobs_put_tw_table(skb, net, m - TCPOBS_TWD_TABLES,
+						  top_n, rows);
 		else
-			nla_nest_end(skb, nest);
+			err = tcpobs_put_tw_ages(skb, net);
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
 	}
 	kfree(rows);
-	return tcpobs_reply_send(skb, hdr, info, err);
+	if (err == -EMSGSIZE)
+		return tcpobs_dump_full(skb);
+	return err ?: skb->len;
 }
 
-static int tcpobs_nl_get_lifetimes(struct sk_buff *in, struct genl_info *info)
-{
-	struct net *net = genl_info_net(info);
-	struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(net);
-	struct sk_buff *skb;
-	struct nlattr *nest;
-	unsigned int s, b;
-	void *hdr;
-	int cpu, err = 0;
+/* --- ECN --------------------------------------------------------------------------- */
 
-	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_LIFETIMES, 65536, &hdr);
-	if (!skb)
-		return -ENOMEM;
-	for (s = 0; pcpu && !err && s < TCP_MAX_STATES; s++) {
-		for (b = 0; !err && b < TCPOBS_LT_BUCKETS; b++) {
-			u64 sum = 0;
-
-			for_each_possible_cpu(cpu)
-				sum += per_cpu_ptr(pcpu, cpu)->lifetimes[s][b];
-			if (!sum)
-				continue;
-			nest = nla_nest_start(skb, TCPOBS_A_LIFETIME);
-			if (!nest || nla_put_u8(skb, TCPOBS_A_LT_STATE, s) ||
-			    nla_put_u64_64bit(skb, TCPOBS_A_LT_FROM_US,
-					      b ? 1ULL << (b - 1) : 0, TCPOBS_A_LT_PAD) ||
-			    nla_put_u64_64bit(skb, TCPOBS_A_LT_TO_US,
-					      b == TCPOBS_LT_BUCKETS - 1 ? 0 : 1ULL << b,
-					      TCPOBS_A_LT_PAD) ||
-			    nla_put_u64_64bit(skb, TCPOBS_A_LT_COUNT, sum,
-					      TCPOBS_A_LT_PAD))
-				err = -EMSGSIZE;
-			else
-				nla_nest_end(skb, nest);
-		}
-	}
-	return tcpobs_reply_send(skb, hdr, info, err);
-}
-
-static int tcpobs_put_ecn_row(struct sk_buff *skb, u8 side,
-			      const struct tcpobs_ecn_row *r)
+static int tcpobs_put_ecn_service(struct sk_buff *skb, u8 side,
+				  const struct tcpobs_ecn_row *r)
 {
 	const u64 v[] = {
 		r->sockets, r->negotiated, r->in[INET_ECN_CE],
@@ -615,146 +606,176 @@ static int tcpobs_put_ecn_row(struct sk_buff *skb, u8 side,
 	struct nlattr *nest;
 	unsigned int i;
 
-	static_assert(ARRAY_SIZE(v) ==
-		      TCPOBS_A_EP_DELIVERED_CE - TCPOBS_A_EP_SOCKETS + 1);
-	nest = nla_nest_start(skb, TCPOBS_A_ECN_PORT);
-	if (!nest || nla_put_u8(skb, TCPOBS_A_EP_SIDE, side) ||
-	    nla_put_u16(skb, TCPOBS_A_EP_PORT, r->port))
+	static_assert(ARRAY_SIZE(v) == TCPOBS_A_ECN_SERVICE_DELIVERED_CE -
+				       TCPOBS_A_ECN_SERVICE_SOCKETS + 1);
+	nest = nla_nest_start(skb, TCPOBS_A_ECN_SERVICE);
+	if (!nest || nla_put_u8(skb, TCPOBS_A_ECN_SERVICE_SIDE, side) ||
+	    nla_put_be16(skb, TCPOBS_A_ECN_SERVICE_PORT, htons(r->port)))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(v); i++)
-		if (nla_put_u64_64bit(skb, TCPOBS_A_EP_SOCKETS + i, v[i],
-				      TCPOBS_A_EP_PAD))
+		if (nla_put_u64_64bit(skb, TCPOBS_A_ECN_SERVICE_SOCKETS + i, v[i],
+				      TCPOBS_A_ECN_SERVICE_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static int tcpobs_nl_get_ecn(struct sk_buff *in, struct genl_info *info)
+/*
+ * cb->args[0]: the service rows, taken at the start (ecn.c); [1]: the next
+ * message: 0 the totals, 1 + i row i, then the row of the other services.
+ */
+int tcpobs_nl_ecn_start(struct netlink_callback *cb)
 {
-	struct net *net = genl_info_net(info);
-	struct tcpobs_ecn_table t;
-	struct sk_buff *skb;
-	unsigned int i;
-	void *hdr;
+	struct tcpobs_ecn_table *t;
 	int err;
 
-	err = tcpobs_ecn_rows(net, &t);
-	if (err)
-		return err;
-	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_ECN,
-			       4096 + (t.n + 1) * 160, &hdr);
-	if (!skb) {
-		tcpobs_ecn_rows_free(&t);
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
 		return -ENOMEM;
+	err = tcpobs_ecn_rows(sock_net(cb->skb->sk), t);
+	if (err) {
+		kfree(t);
+		return err;
 	}
-	err = tcpobs_put_counters(skb, TCPOBS_A_ECN, net, tcpobs_ecn_counters);
-	for (i = 0; !err && i < t.n; i++)
-		err = tcpobs_put_ecn_row(skb, t.rows[i].passive ?
-					 TCPOBS_ECN_SIDE_LOCAL : TCPOBS_ECN_SIDE_PEER,
-					 &t.rows[i]);
-	if (!err && t.other.sockets)
-		err = tcpobs_put_ecn_row(skb, TCPOBS_ECN_SIDE_OTHER, &t.other);
-	tcpobs_ecn_rows_free(&t);
-	return tcpobs_reply_send(skb, hdr, info, err);
+	cb->args[0] = (long)t;
+	return 0;
 }
 
-/* --- changes: reset, options ------------------------------------------------ */
+int tcpobs_nl_ecn_done(struct netlink_callback *cb)
+{
+	struct tcpobs_ecn_table *t = (struct tcpobs_ecn_table *)cb->args[0];
 
-static int tcpobs_nl_reset(struct sk_buff *in, struct genl_info *info)
+	if (t) {
+		tcpobs_ecn_rows_free(t);
+		kfree(t);
+	}
+	return 0;
+}
+
+int tcpobs_nl_get_ecn_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tcpobs_ecn_table *t = (struct tcpobs_ecn_table *)cb->args[0];
+	struct net *net = sock_net(skb->sk);
+	int err = 0;
+
+	for (; cb->args[1] < t->n + 2; cb->args[1]++) {
+		unsigned long m = cb->args[1];
+		const struct tcpobs_ecn_row *r;
+		void *hdr;
+
+		if (m == t->n + 1 && !t->other.sockets)
+			continue;
+		hdr = tcpobs_dump_hdr(skb, cb, TCPOBS_CMD_GET_ECN);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (m == 0) {
+			err = tcpobs_put_counters(skb, TCPOBS_A_ECN_TOTALS,
+						  TCPOBS_A_ECN_STATS_PAD, net,
+						  tcpobs_ecn_counters);
+		} else if (m <= t->n) {
+			r = &t->rows[m - 1];
+			err = tcpobs_put_ecn_service(skb, r->passive ?
+						     TCPOBS_ECN_SIDE_LOCAL :
+						     TCPOBS_ECN_SIDE_PEER, r);
+		} else {
+			err = tcpobs_put_ecn_service(skb, TCPOBS_ECN_SIDE_OTHER,
+						     &t->other);
+		}
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	if (err == -EMSGSIZE)
+		return tcpobs_dump_full(skb);
+	return err ?: skb->len;
+}
+
+/* --- reset, options, features ---------------------------------------------------- */
+
+int tcpobs_nl_reset_doit(struct sk_buff *in, struct genl_info *info)
 {
 	tcpobs_netns_reset(genl_info_net(info));
 	return 0;
 }
 
-static int tcpobs_nl_set_options(struct sk_buff *in, struct genl_info *info)
+int tcpobs_nl_set_options_doit(struct sk_buff *in, struct genl_info *info)
 {
 	struct tcpobs_net *tn = tcpobs_net(genl_info_net(info));
-	struct nlattr *tb[TCPOBS_A_OPT_MAX + 1];
-	int err;
+	struct nlattr **tb = info->attrs;
 
-	if (GENL_REQ_ATTR_CHECK(info, TCPOBS_A_OPTIONS))
-		return -EINVAL;
-	err = nla_parse_nested(tb, TCPOBS_A_OPT_MAX, info->attrs[TCPOBS_A_OPTIONS],
-			       tcpobs_options_policy, info->extack);
-	if (err)
-		return err;
-	if (!tb[TCPOBS_A_OPT_EVENTS] && !tb[TCPOBS_A_OPT_INTERVAL_MS]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPOBS_A_OPTIONS],
-				    "no option given");
+	if (!tb[TCPOBS_A_OPTIONS_EVENTS] && !tb[TCPOBS_A_OPTIONS_INTERVAL_MS]) {
+		NL_SET_ERR_MSG(info->extack, "no option given");
 		return -EINVAL;
 	}
-	if (tb[TCPOBS_A_OPT_EVENTS])
-		WRITE_ONCE(tn->events_mask, nla_get_u32(tb[TCPOBS_A_OPT_EVENTS]));
-	if (tb[TCPOBS_A_OPT_INTERVAL_MS])
+	if (tb[TCPOBS_A_OPTIONS_EVENTS])
+		WRITE_ONCE(tn->events_mask,
+			   nla_get_u32(tb[TCPOBS_A_OPTIONS_EVENTS]));
+	if (tb[TCPOBS_A_OPTIONS_INTERVAL_MS])
 		WRITE_ONCE(tn->events_interval_ms,
-			   nla_get_u32(tb[TCPOBS_A_OPT_INTERVAL_MS]));
+			   nla_get_u32(tb[TCPOBS_A_OPTIONS_INTERVAL_MS]));
 	return 0;
 }
 
-static int tcpobs_nl_get_options(struct sk_buff *in, struct genl_info *info)
+int tcpobs_nl_get_options_doit(struct sk_buff *in, struct genl_info *info)
 {
 	struct tcpobs_net *tn = tcpobs_net(genl_info_net(info));
 	struct sk_buff *skb;
-	struct nlattr *nest;
-	void *hdr;
-	int err = -EMSGSIZE;
-
-	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_OPTIONS, NLMSG_GOODSIZE, &hdr);
-	if (!skb)
-		return -ENOMEM;
-	nest = nla_nest_start(skb, TCPOBS_A_OPTIONS);
-	if (nest &&
-	    !nla_put_u32(skb, TCPOBS_A_OPT_EVENTS, READ_ONCE(tn->events_mask)) &&
-	    !nla_put_u32(skb, TCPOBS_A_OPT_INTERVAL_MS,
-			 READ_ONCE(tn->events_interval_ms))) {
-		nla_nest_end(skb, nest);
-		err = 0;
-	}
-	return tcpobs_reply_send(skb, hdr, info, err);
-}
-
-static int tcpobs_nl_get_features(struct sk_buff *in, struct genl_info *info)
-{
-	struct sk_buff *skb;
-	unsigned int i;
 	void *hdr;
 	int err = 0;
 
-	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_FEATURES, NLMSG_GOODSIZE, &hdr);
+	skb = tcpobs_reply_new(info, TCPOBS_CMD_GET_OPTIONS, &hdr);
 	if (!skb)
 		return -ENOMEM;
-	for (i = 0; i < TCPOBS_FEAT_MAX && !err; i++) {
-		const char *reason = tcpobs_feature_reason(i);
-		bool exact = tcpobs_feature_exact(i);
-		struct nlattr *nest;
-
+	if (nla_put_u32(skb, TCPOBS_A_OPTIONS_EVENTS, READ_ONCE(tn->events_mask)) ||
+	    nla_put_u32(skb, TCPOBS_A_OPTIONS_INTERVAL_MS,
+			READ_ONCE(tn->events_interval_ms)))
 		err = -EMSGSIZE;
-		nest = nla_nest_start(skb, TCPOBS_A_FEATURE);
-		if (!nest ||
-		    nla_put_string(skb, TCPOBS_A_FEAT_NAME, tcpobs_feature_name(i)) ||
-		    nla_put_u8(skb, TCPOBS_A_FEAT_EXACT, exact) ||
-		    (reason[0] &&
-		     nla_put_string(skb, TCPOBS_A_FEAT_REASON, reason)))
-			break;
-		nla_nest_end(skb, nest);
-		err = 0;
-	}
 	return tcpobs_reply_send(skb, hdr, info, err);
 }
 
-/* --- events ------------------------------------------------------------------ */
+/* cb->args[0]: the next feature. */
+int tcpobs_nl_get_features_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	for (; cb->args[0] < TCPOBS_FEAT_MAX; cb->args[0]++) {
+		unsigned int i = cb->args[0];
+		const char *reason = tcpobs_feature_reason(i);
+		void *hdr;
+
+		hdr = tcpobs_dump_hdr(skb, cb, TCPOBS_CMD_GET_FEATURES);
+		if (!hdr)
+			return tcpobs_dump_full(skb);
+		if (nla_put_string(skb, TCPOBS_A_FEATURE_NAME,
+				   tcpobs_feature_name(i)) ||
+		    nla_put_u8(skb, TCPOBS_A_FEATURE_EXACT,
+			       tcpobs_feature_exact(i)) ||
+		    (reason[0] &&
+		     nla_put_string(skb, TCPOBS_A_FEATURE_REASON, reason))) {
+			genlmsg_cancel(skb, hdr);
+			return tcpobs_dump_full(skb);
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+}
+
+/* --- events ----------------------------------------------------------------------- */
 
 /* The event sink (events.c), any context: is anyone subscribed in @net? */
 static bool tcpobs_genl_has_listeners(struct net *net)
 {
-	return genl_has_listeners(&tcpobs_genl_family, net, 0);
+	return genl_has_listeners(&tcpobs_genl_family, net, TCPOBS_NLGRP_EVENTS);
 }
 
 /* The event sink, process context (events.c's work item): multicast one. */
 static int tcpobs_genl_event(const struct tcpobs_event *ev)
 {
-	struct sk_buff *skb;
 	struct nlattr *nest;
+	struct sk_buff *skb;
 	void *hdr;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -763,94 +784,53 @@ static int tcpobs_genl_event(const struct tcpobs_event *ev)
 	hdr = genlmsg_put(skb, 0, 0, &tcpobs_genl_family, 0, TCPOBS_CMD_EVENT);
 	if (!hdr)
 		goto err;
-	nest = nla_nest_start(skb, TCPOBS_A_EVENT);
-	if (!nest ||
-	    nla_put_u64_64bit(skb, TCPOBS_A_EV_SEQ, ev->seq, TCPOBS_A_EV_PAD) ||
-	    nla_put_u8(skb, TCPOBS_A_EV_TYPE, ev->type) ||
-	    nla_put_u64_64bit(skb, TCPOBS_A_EV_TIME, ev->time, TCPOBS_A_EV_PAD))
+	if (nla_put_u64_64bit(skb, TCPOBS_A_EVENT_SEQ, ev->seq,
+			      TCPOBS_A_EVENT_PAD) ||
+	    nla_put_u8(skb, TCPOBS_A_EVENT_TYPE, ev->type) ||
+	    nla_put_u64_64bit(skb, TCPOBS_A_EVENT_TIME, ev->time,
+			      TCPOBS_A_EVENT_PAD))
 		goto err;
 	if (ev->type == TCPOBS_EVENT_TYPE_LISTEN_DROP) {
-		if (nla_put_u8(skb, TCPOBS_A_EV_CAUSE, ev->cause) ||
-		    tcpobs_genl_put_listener(skb, TCPOBS_A_EV_LISTENER, &ev->l))
+		if (nla_put_u8(skb, TCPOBS_A_EVENT_CAUSE, ev->cause))
+			goto err;
+		nest = nla_nest_start(skb, TCPOBS_A_EVENT_LISTENER);
+		if (!nest || tcpobs_put_listener(skb, &ev->l))
 			goto err;
 	} else {
-		if (tcpobs_put_socket(skb, TCPOBS_A_EV_SOCKET, &ev->s, false))
-			goto err;
-		if (nla_put_u8(skb, TCPOBS_A_EV_OLD_STATE, ev->old_state) ||
-		    nla_put_u8(skb, TCPOBS_A_EV_NEW_STATE, ev->new_state))
+		nest = nla_nest_start(skb, TCPOBS_A_EVENT_SOCKET);
+		if (!nest || tcpobs_put_socket_id(skb, &ev->s))
 			goto err;
 	}
 	nla_nest_end(skb, nest);
+	if (ev->type != TCPOBS_EVENT_TYPE_LISTEN_DROP &&
+	    (nla_put_u8(skb, TCPOBS_A_EVENT_OLD_STATE, ev->old_state) ||
+	     nla_put_u8(skb, TCPOBS_A_EVENT_NEW_STATE, ev->new_state)))
+		goto err;
 	genlmsg_end(skb, hdr);
-	return genlmsg_multicast_netns(&tcpobs_genl_family, ev->net, skb, 0, 0,
-				       GFP_KERNEL);
+	return genlmsg_multicast_netns(&tcpobs_genl_family, ev->net, skb, 0,
+				       TCPOBS_NLGRP_EVENTS, GFP_KERNEL);
 err:
 	nlmsg_free(skb);
 	return -EMSGSIZE;
 }
 
-/* --- the family ------------------------------------------------------------- */
+/* --- the family ------------------------------------------------------------------- */
 
-static const struct genl_ops tcpobs_genl_ops[] = {
-	{
-		.cmd = TCPOBS_CMD_GET_STATS,
-		.doit = tcpobs_nl_get_stats,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_LISTENER,
-		.start = tcpobs_nl_listener_start,
-		.dumpit = tcpobs_nl_listener_dump,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_SOCKET,
-		.start = tcpobs_nl_socket_start,
-		.dumpit = tcpobs_nl_socket_dump,
-		.done = tcpobs_nl_socket_done,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_TIMEWAIT,
-		.doit = tcpobs_nl_get_timewait,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_LIFETIMES,
-		.doit = tcpobs_nl_get_lifetimes,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_ECN,
-		.doit = tcpobs_nl_get_ecn,
-	},
-	{
-		.cmd = TCPOBS_CMD_RESET,
-		.doit = tcpobs_nl_reset,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = TCPOBS_CMD_SET_OPTIONS,
-		.doit = tcpobs_nl_set_options,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_OPTIONS,
-		.doit = tcpobs_nl_get_options,
-	},
-	{
-		.cmd = TCPOBS_CMD_GET_FEATURES,
-		.doit = tcpobs_nl_get_features,
-	},
-};
+/* The spec's groups, with the permission it cannot express (compat.h). */
+static struct genl_multicast_group tcpobs_mcgrps[ARRAY_SIZE(tcpobs_nl_mcgrps)]
+	__ro_after_init;
 
 static struct genl_family tcpobs_genl_family __ro_after_init = {
 	.name = TCPOBS_GENL_NAME,
 	.version = TCPOBS_GENL_VERSION,
-	.maxattr = TCPOBS_A_MAX,
-	.policy = tcpobs_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.ops = tcpobs_genl_ops,
-	.n_ops = ARRAY_SIZE(tcpobs_genl_ops),
 	.mcgrps = tcpobs_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tcpobs_mcgrps),
 };
+
+/* The op table as registered (compat.h), freed after the family goes. */
+static void *tcpobs_genl_ops;
 
 static const struct tcpobs_event_sink tcpobs_genl_sink = {
 	.has_listeners = tcpobs_genl_has_listeners,
@@ -860,9 +840,15 @@ static const struct tcpobs_event_sink tcpobs_genl_sink = {
 /* The family, then the event sink that multicasts on its group. */
 int tcpobs_genl_init(void)
 {
+	unsigned int i;
 	int err;
 
-	err = genl_register_family(&tcpobs_genl_family);
+	for (i = 0; i < ARRAY_SIZE(tcpobs_mcgrps); i++) {
+		tcpobs_mcgrps[i] = tcpobs_nl_mcgrps[i];
+		tcpobs_mcgrps[i].flags = TCPOBS_GENL_MCAST_ADMIN;
+	}
+	err = tcpobs_genl_register(&tcpobs_genl_family, tcpobs_nl_ops,
+				   ARRAY_SIZE(tcpobs_nl_ops), &tcpobs_genl_ops);
 	if (err)
 		return err;
 	tcpobs_events_set_sink(&tcpobs_genl_sink);
@@ -874,4 +860,5 @@ void tcpobs_genl_exit(void)
 {
 	tcpobs_events_set_sink(NULL);
 	genl_unregister_family(&tcpobs_genl_family);
+	kfree(tcpobs_genl_ops);
 }

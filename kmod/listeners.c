@@ -38,7 +38,7 @@
 #include "events.h"
 #include "format.h"
 #include "netns.h"
-#include "uapi/tcpobs.h"
+#include "uapi/linux/tcpobs.h"
 
 static unsigned int max_listeners = 16384;
 module_param(max_listeners, uint, 0444);
@@ -175,7 +175,7 @@ static void tcpobs_listener_event(struct tcpobs_listener *l,
 	struct tcpobs_event ev = {};
 	u64 last = READ_ONCE(l->last_event);
 
-	if (!tcpobs_events_want(net, TCPOBS_EVENT_LISTEN_DROPS))
+	if (!tcpobs_events_want(net, TCPOBS_EVENTS_LISTEN_DROPS))
 		return;
 	if (last && now - last < tcpobs_events_interval_ns(net))
 		return;

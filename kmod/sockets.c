@@ -53,7 +53,7 @@
 #include "format.h"
 #include "netns.h"
 #include "tracepoint.h"
-#include "uapi/tcpobs.h"
+#include "uapi/linux/tcpobs.h"
 
 static unsigned int max_sockets = 65536;
 module_param(max_sockets, uint, 0444);
@@ -163,7 +163,6 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_net *tn,
 		goto full;
 	}
 	this_cpu_inc(pcpu->sockets);
-	atomic_inc(&tn->sockets_gen);
 	return;
 full:
 	atomic_dec(&tcpobs_nsockets);
@@ -341,8 +340,7 @@ static void tcpobs_probe_destroy_sock(void *data, struct sock *sk)
 			this_cpu_dec(pcpu->sockets);
 		}
 		atomic_dec(&tcpobs_nsockets);
-		atomic_inc(&tn->sockets_gen);
-		call_rcu(&e->rcu, tcpobs_sk_free_rcu);
+			call_rcu(&e->rcu, tcpobs_sk_free_rcu);
 	}
 	rcu_read_unlock();
 }
@@ -487,8 +485,10 @@ struct tcpobs_sockets_walk *tcpobs_sockets_walk_start(struct net *net)
 /*
  * Calls @fn with the figures of each entry from where the walk stopped,
  * until @fn returns non-zero: that entry is the first of the next call.
- * Returns @fn's value, 0 at the end, or -ENOMEM. *@resized is decremented
- * each time the table was resized under the walk (entries may repeat).
+ * Returns @fn's value, 0 at the end, or -ENOMEM. *@resized is incremented
+ * each time the table was resized under the walk (entries may repeat or be
+ * missed); sockets coming and going do not disturb it: one that is in the
+ * table from the walk's start to its end is seen exactly once.
  */
 int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 			int (*fn)(void *arg, const struct tcpobs_socket_snap *s),
@@ -508,7 +508,7 @@ int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 		e = rhashtable_walk_peek(iter);
 		if (IS_ERR(e)) {
 			if (PTR_ERR(e) == -EAGAIN) {
-				(*resized)--;
+				(*resized)++;
 				continue;
 			}
 			err = PTR_ERR(e);
@@ -535,12 +535,6 @@ void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w)
 		return;
 	rhashtable_walk_exit(iter);
 	kfree(iter);
-}
-
-/* Changes whenever a socket enters or leaves @net's table. */
-unsigned int tcpobs_sockets_gen(struct net *net)
-{
-	return atomic_read(&tcpobs_net(net)->sockets_gen);
 }
 
 /* The state event of a transition (states.c), if anyone wants it. */

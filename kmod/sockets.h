@@ -18,7 +18,6 @@ int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 			int (*fn)(void *arg, const struct tcpobs_socket_snap *s),
 			void *arg, unsigned int *resized);
 void tcpobs_sockets_walk_end(struct tcpobs_sockets_walk *w);
-unsigned int tcpobs_sockets_gen(struct net *net);
 void tcpobs_sockets_state_event(const struct sock *sk, int oldstate,
 				int newstate);
 struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,

@@ -19,7 +19,7 @@
 #include "netns.h"
 #include "sockets.h"
 #include "tracepoint.h"
-#include "uapi/tcpobs.h"
+#include "uapi/linux/tcpobs.h"
 
 static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 				   const int oldstate, const int newstate)
@@ -47,8 +47,8 @@ static void tcpobs_probe_set_state(void *data, const struct sock *sk,
 		return;
 	this_cpu_inc(pcpu->transitions[oldstate][newstate]);
 	tcpobs_sockets_transition((struct sock *)sk, tn, pcpu, oldstate, newstate);
-	if ((READ_ONCE(tn->events_mask) & TCPOBS_EVENT_STATES) &&
-	    tcpobs_events_want(sock_net(sk), TCPOBS_EVENT_STATES))
+	if ((READ_ONCE(tn->events_mask) & TCPOBS_EVENTS_STATES) &&
+	    tcpobs_events_want(sock_net(sk), TCPOBS_EVENTS_STATES))
 		tcpobs_sockets_state_event(sk, oldstate, newstate);
 }
 

@@ -26,6 +26,17 @@
 #include "listen_drops.h"
 #include "listeners.h"
 #include "netns.h"
+#include "uapi/linux/tcpobs.h"
+
+/* The causes' attributes follow the order of enum tcpobs_drop. */
+static_assert(TCPOBS_A_STATS_SYNCOOKIES_FAILED - TCPOBS_A_STATS_LISTEN_OVERFLOWS ==
+	      TCPOBS_DROP_MAX - 1);
+static_assert(TCPOBS_A_STATS_UNTRACKED_LISTEN_OVERFLOWS ==
+	      TCPOBS_A_STATS_LISTEN_OVERFLOWS + TCPOBS_DROP_MAX);
+static_assert(TCPOBS_A_STATS_UNATTRIBUTED_LISTEN_OVERFLOWS ==
+	      TCPOBS_A_STATS_UNTRACKED_LISTEN_OVERFLOWS + TCPOBS_DROP_MAX);
+static_assert(TCPOBS_A_STATS_KPROBE_MISSED ==
+	      TCPOBS_A_STATS_UNATTRIBUTED_LISTEN_OVERFLOWS + TCPOBS_DROP_MAX);
 
 int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 {
@@ -53,17 +64,24 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 	tcpobs_listen_drops_mib(net, mib);
 
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		tcpobs_emit(e, "", tcpobs_drop_names[i], drops[i]);
+		tcpobs_emit(e, TCPOBS_A_STATS_LISTEN_OVERFLOWS + i, "",
+			    tcpobs_drop_names[i], drops[i]);
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		tcpobs_emit(e, "untracked_", tcpobs_drop_names[i], untracked[i]);
+		tcpobs_emit(e, TCPOBS_A_STATS_UNTRACKED_LISTEN_OVERFLOWS + i,
+			    "untracked_", tcpobs_drop_names[i], untracked[i]);
 	for (i = 0; i < TCPOBS_DROP_MAX; i++)
-		tcpobs_emit(e, "unattributed_", tcpobs_drop_names[i],
+		tcpobs_emit(e, TCPOBS_A_STATS_UNATTRIBUTED_LISTEN_OVERFLOWS + i,
+			    "unattributed_", tcpobs_drop_names[i],
 			    (s64)(mib[i] - READ_ONCE(tn->mib_base[i]) - drops[i]));
-	tcpobs_emit(e, "", "kprobe_missed", tcpobs_listen_drops_missed());
-	tcpobs_emit(e, "", "listeners", tcpobs_listeners_count(net));
-	tcpobs_emit(e, "", "listeners_table_full", tcpobs_listeners_table_full());
-	tcpobs_emit(e, "", "sockets", sockets);
-	tcpobs_emit(e, "", "sockets_table_full", table_full);
+	tcpobs_emit(e, TCPOBS_A_STATS_KPROBE_MISSED, "", "kprobe_missed",
+		    tcpobs_listen_drops_missed());
+	tcpobs_emit(e, TCPOBS_A_STATS_LISTENERS, "", "listeners",
+		    tcpobs_listeners_count(net));
+	tcpobs_emit(e, TCPOBS_A_STATS_LISTENERS_TABLE_FULL, "",
+		    "listeners_table_full", tcpobs_listeners_table_full());
+	tcpobs_emit(e, TCPOBS_A_STATS_SOCKETS, "", "sockets", sockets);
+	tcpobs_emit(e, TCPOBS_A_STATS_SOCKETS_TABLE_FULL, "",
+		    "sockets_table_full", table_full);
 	if (e->err)
 		return e->err;
 	return tcpobs_events_counters(net, e);

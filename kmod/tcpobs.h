@@ -170,8 +170,6 @@ struct tcpobs_net {
 	unsigned int ecn_nports;
 	struct hlist_head ecn_ports[64];
 	struct tcpobs_ecn_row ecn_other;
-	/* Bumped when a socket enters or leaves the table: dumps check it. */
-	atomic_t sockets_gen;
 	/* The event stream (events.c); options set over netlink. */
 	u32 events_mask;
 	u32 events_interval_ms;
@@ -182,22 +180,23 @@ struct tcpobs_net {
 
 /*
  * A section of "name value" counters is produced once, by a function that
- * calls an emitter per counter: procfs prints it, netlink puts it in a
- * TCPOBS_A_COUNTER nest, so both always agree. The name is prefix + name.
- * The first error (netlink: message full) ends the section, in e->err.
+ * calls an emitter per counter: procfs prints its name (prefix + name),
+ * netlink puts its attribute (@attr, one of the section's attribute set in
+ * the family's spec), so both always agree. The first error (netlink:
+ * message full) ends the section, in e->err.
  */
 struct tcpobs_emit {
-	int (*fn)(struct tcpobs_emit *e, const char *prefix, const char *name,
-		  s64 value);
+	int (*fn)(struct tcpobs_emit *e, int attr, const char *prefix,
+		  const char *name, s64 value);
 	int err;
 };
 
 /* Emits one counter, unless an earlier one failed (e->err). */
-static inline void tcpobs_emit(struct tcpobs_emit *e, const char *prefix,
-			       const char *name, s64 value)
+static inline void tcpobs_emit(struct tcpobs_emit *e, int attr,
+			       const char *prefix, const char *name, s64 value)
 {
 	if (!e->err)
-		e->err = e->fn(e, prefix, name, value);
+		e->err = e->fn(e, attr, prefix, name, value);
 }
 
 /*

@@ -48,6 +48,7 @@
 #include "features.h"
 #include "format.h"
 #include "netns.h"
+#include "uapi/linux/tcpobs.h"
 
 static unsigned int max_tw_keys = 16384;
 module_param(max_tw_keys, uint, 0444);
@@ -456,18 +457,22 @@ int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e)
 	tcpobs_tw_sum(net, pcpu, &s);
 	kernel = tcpobs_tw_kernel_count(net);
 
-	tcpobs_emit(e, "", "tw", kernel);
-	tcpobs_emit(e, "", "tracked", s.tracked);
-	tcpobs_emit(e, "", "untracked", max(kernel - s.tracked, 0L));
-	tcpobs_emit(e, "", "entries", s.entries);
-	tcpobs_emit(e, "", "exits", s.exits);
-	tcpobs_emit(e, "", "exits_untracked", s.untracked);
-	tcpobs_emit(e, "", "rearms", s.rearms);
-	tcpobs_emit(e, "", "overflows", tcpobs_tw_overflow_mib(net) -
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_TW, "", "tw", kernel);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_TRACKED, "", "tracked", s.tracked);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_UNTRACKED, "", "untracked",
+		    max(kernel - s.tracked, 0L));
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_ENTRIES, "", "entries", s.entries);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_EXITS, "", "exits", s.exits);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_EXITS_UNTRACKED, "", "exits_untracked", s.untracked);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_REARMS, "", "rearms", s.rearms);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_OVERFLOWS, "", "overflows",
+		    tcpobs_tw_overflow_mib(net) -
 		    READ_ONCE(tcpobs_net(net)->tw_overflow_base));
-	tcpobs_emit(e, "", "keys", READ_ONCE(tcpobs_net(net)->tw.nkeys));
-	tcpobs_emit(e, "", "keys_full", s.full);
-	tcpobs_emit(e, "", "kprobe_missed", tcpobs_timewait_missed());
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_KEYS, "", "keys",
+		    READ_ONCE(tcpobs_net(net)->tw.nkeys));
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_KEYS_FULL, "", "keys_full", s.full);
+	tcpobs_emit(e, TCPOBS_A_TIMEWAIT_STATS_KPROBE_MISSED, "", "kprobe_missed",
+		    tcpobs_timewait_missed());
 	return e->err;
 }
 

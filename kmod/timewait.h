@@ -6,13 +6,12 @@
 #include <net/tcp.h>
 
 #include "tcpobs.h"
+#include "uapi/linux/tcpobs.h"
 
 int tcpobs_timewait_init(void);
 void tcpobs_timewait_exit(void);
 unsigned long tcpobs_timewait_missed(void);
 int tcpobs_timewait_counters(struct net *net, struct tcpobs_emit *e);
-
-#define TCPOBS_TW_TOP_MAX 64
 
 struct tcpobs_tw_row {
 	long count;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The requests of the tool to the tcpobs family, and their errors. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
+#include "print.h"
 
 int client_open(struct nl *nl, const char *cmd, bool events)
 {
@@ -16,7 +18,7 @@ int client_open(struct nl *nl, const char *cmd, bool events)
 			strerror(-err));
 		return EXIT_FAIL;
 	}
-	err = nl_resolve(nl, TCPOBS_GENL_NAME, events ? TCPOBS_GENL_MCGRP_EVENTS : NULL);
+	err = nl_resolve(nl, TCPOBS_GENL_NAME, events ? TCPOBS_MCGRP_EVENTS : NULL);
 	if (err == -ENOENT) {
 		fputs(MSG_NOT_LOADED "\n", stderr);
 		nl_close(nl);
@@ -36,7 +38,7 @@ int client_open(struct nl *nl, const char *cmd, bool events)
 	}
 	if (events && !nl->mcgrp) {
 		warnmsg("%s: the tcpobs kernel module has no \"%s\" multicast group",
-			cmd, TCPOBS_GENL_MCGRP_EVENTS);
+			cmd, TCPOBS_MCGRP_EVENTS);
 		nl_close(nl);
 		return EXIT_FAIL;
 	}
@@ -60,9 +62,40 @@ int client_error(struct nl *nl, const char *cmd, int err)
 	return EXIT_FAIL;
 }
 
+int client_run(const struct cmd_args *a, const struct client_cmd *c, void *reply)
+{
+	struct nl nl;
+	int rc, err;
+
+	rc = client_open(&nl, a->name, false);
+	if (rc)
+		return rc;
+	err = c->request(&nl, a, reply);
+	if (err > 0) {
+		rc = err;
+	} else if (err) {
+		rc = client_error(&nl, a->name, err);
+	} else if (c->print) {
+		new_json_obj(stdout, opt.json, opt.pretty, opt.no_header);
+		c->print(reply);
+		delete_json_obj();
+	}
+	if (!err && c->warn_degraded)
+		warn_degraded(&nl);
+	if (c->free)
+		c->free(reply);
+	nl_close(&nl);
+	return rc;
+}
+
 static struct nlmsghdr *req(struct nl *nl, void *buf, uint8_t cmd, uint16_t flags)
 {
 	return nl_msg(nl, buf, nl->family, cmd, TCPOBS_GENL_VERSION, flags);
+}
+
+static const char *what(const struct cmd_args *a, const char *dflt)
+{
+	return a && a->name ? a->name : dflt;
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *arg)
@@ -78,18 +111,37 @@ int get_stats(struct nl *nl, struct stats_reply *r)
 			   stats_cb, r);
 }
 
-void client_put_filter(struct nlmsghdr *nlh, const struct cmd_args *a)
+static int states_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct nlattr *nest;
+	return parse_states_msg(nlh, arg);
+}
 
-	if (!a || (!a->has_port && !a->has_state))
+static void states_reset(void *arg)
+{
+	transitions_free(arg);
+}
+
+int dump_states(struct nl *nl, struct transitions *r)
+{
+	char buf[NL_REQ_SIZE];
+
+	return nl_dump(nl, req(nl, buf, TCPOBS_CMD_GET_STATES, NLM_F_DUMP),
+		       states_cb, r, states_reset, "states");
+}
+
+void client_put_filter(struct nlmsghdr *nlh, uint8_t cmd, const struct cmd_args *a)
+{
+	if (!a)
 		return;
-	nest = mnl_attr_nest_start(nlh, TCPOBS_A_FILTER);
+	if (cmd == TCPOBS_CMD_GET_LISTENER) {
+		if (a->has_port)
+			mnl_attr_put_u16(nlh, TCPOBS_A_LISTENER_PORT, htons(a->port));
+		return;
+	}
 	if (a->has_port)
-		mnl_attr_put_u16(nlh, TCPOBS_A_FILTER_PORT, a->port);
+		mnl_attr_put_u16(nlh, TCPOBS_A_SOCKET_PORT, htons(a->port));
 	if (a->has_state)
-		mnl_attr_put_u8(nlh, TCPOBS_A_FILTER_STATE, a->state);
-	mnl_attr_nest_end(nlh, nest);
+		mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_STATE, a->state);
 }
 
 static int listener_cb(const struct nlmsghdr *nlh, void *arg)
@@ -99,23 +151,17 @@ static int listener_cb(const struct nlmsghdr *nlh, void *arg)
 
 static void listeners_reset(void *arg)
 {
-	((struct listeners *)arg)->n = 0;
+	listeners_free(arg);
 }
 
 int dump_listeners(struct nl *nl, const struct cmd_args *a, struct listeners *ls)
 {
 	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_LISTENER, NLM_F_DUMP);
-	struct cmd_args f = { 0 };
 	int err;
 
-	if (a && a->has_port) {
-		f.has_port = true;
-		f.port = a->port;
-	}
-	client_put_filter(nlh, &f);
-	err = nl_dump(nl, nlh, listener_cb, ls, listeners_reset,
-		      a && a->name ? a->name : "listeners");
+	client_put_filter(nlh, TCPOBS_CMD_GET_LISTENER, a);
+	err = nl_dump(nl, nlh, listener_cb, ls, listeners_reset, what(a, "listeners"));
 	if (!err)
 		listeners_sort(ls);
 	return err;
@@ -128,7 +174,7 @@ static int socket_cb(const struct nlmsghdr *nlh, void *arg)
 
 static void sockets_reset(void *arg)
 {
-	((struct sockets *)arg)->n = 0;
+	sockets_free(arg);
 }
 
 int dump_sockets(struct nl *nl, const struct cmd_args *a, struct sockets *ss)
@@ -136,9 +182,8 @@ int dump_sockets(struct nl *nl, const struct cmd_args *a, struct sockets *ss)
 	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_SOCKET, NLM_F_DUMP);
 
-	client_put_filter(nlh, a);
-	return nl_dump(nl, nlh, socket_cb, ss, sockets_reset,
-		       a && a->name ? a->name : "sockets");
+	client_put_filter(nlh, TCPOBS_CMD_GET_SOCKET, a);
+	return nl_dump(nl, nlh, socket_cb, ss, sockets_reset, what(a, "sockets"));
 }
 
 static int timewait_cb(const struct nlmsghdr *nlh, void *arg)
@@ -146,14 +191,19 @@ static int timewait_cb(const struct nlmsghdr *nlh, void *arg)
 	return parse_timewait_msg(nlh, arg);
 }
 
-int get_timewait(struct nl *nl, uint32_t top, struct tw_reply *r)
+static void timewait_reset(void *arg)
+{
+	tw_reply_free(arg);
+}
+
+int dump_timewait(struct nl *nl, uint32_t top, struct tw_reply *r)
 {
 	char buf[NL_REQ_SIZE];
-	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_ACK);
+	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_DUMP);
 
 	if (top)
-		mnl_attr_put_u32(nlh, TCPOBS_A_TOP, top);
-	return nl_exchange(nl, nlh, timewait_cb, r);
+		mnl_attr_put_u32(nlh, TCPOBS_A_TIMEWAIT_TOP, top);
+	return nl_dump(nl, nlh, timewait_cb, r, timewait_reset, "timewait");
 }
 
 static int lifetimes_cb(const struct nlmsghdr *nlh, void *arg)
@@ -161,12 +211,17 @@ static int lifetimes_cb(const struct nlmsghdr *nlh, void *arg)
 	return parse_lifetimes_msg(nlh, arg);
 }
 
-int get_lifetimes(struct nl *nl, struct lifetimes *r)
+static void lifetimes_reset(void *arg)
+{
+	lifetimes_free(arg);
+}
+
+int dump_lifetimes(struct nl *nl, struct lifetimes *r)
 {
 	char buf[NL_REQ_SIZE];
 
-	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_LIFETIMES, NLM_F_ACK),
-			   lifetimes_cb, r);
+	return nl_dump(nl, req(nl, buf, TCPOBS_CMD_GET_LIFETIMES, NLM_F_DUMP),
+		       lifetimes_cb, r, lifetimes_reset, "lifetimes");
 }
 
 static int ecn_cb(const struct nlmsghdr *nlh, void *arg)
@@ -174,12 +229,17 @@ static int ecn_cb(const struct nlmsghdr *nlh, void *arg)
 	return parse_ecn_msg(nlh, arg);
 }
 
-int get_ecn(struct nl *nl, struct ecn_reply *r)
+static void ecn_reset(void *arg)
+{
+	ecn_reply_free(arg);
+}
+
+int dump_ecn(struct nl *nl, struct ecn_reply *r)
 {
 	char buf[NL_REQ_SIZE];
 
-	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_ECN, NLM_F_ACK),
-			   ecn_cb, r);
+	return nl_dump(nl, req(nl, buf, TCPOBS_CMD_GET_ECN, NLM_F_DUMP),
+		       ecn_cb, r, ecn_reset, "ecn");
 }
 
 static int options_cb(const struct nlmsghdr *nlh, void *arg)
@@ -201,25 +261,30 @@ static int features_cb(const struct nlmsghdr *nlh, void *arg)
 	return parse_features_msg(nlh, arg);
 }
 
-int get_features(struct nl *nl, struct features *f)
+static void features_reset(void *arg)
+{
+	memset(arg, 0, sizeof(struct features));
+}
+
+int dump_features(struct nl *nl, struct features *f)
 {
 	char buf[NL_REQ_SIZE];
 
 	memset(f, 0, sizeof(*f));
-	return nl_exchange(nl, req(nl, buf, TCPOBS_CMD_GET_FEATURES, NLM_F_ACK),
-			   features_cb, f);
+	return nl_dump(nl, req(nl, buf, TCPOBS_CMD_GET_FEATURES, NLM_F_DUMP),
+		       features_cb, f, features_reset, "features");
 }
 
 /*
  * Says on stderr which features cannot be trusted on this kernel, one line
- * each (nothing when all are exact, or the module predates the command).
+ * each (nothing when all are exact, or the features cannot be read).
  */
 void warn_degraded(struct nl *nl)
 {
 	struct features f;
 	size_t i;
 
-	if (get_features(nl, &f))
+	if (dump_features(nl, &f))
 		return;
 	for (i = 0; i < f.n; i++)
 		if (!f.v[i].exact)
@@ -231,11 +296,8 @@ int set_events(struct nl *nl, uint32_t events)
 {
 	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh = req(nl, buf, TCPOBS_CMD_SET_OPTIONS, NLM_F_ACK);
-	struct nlattr *nest;
 
-	nest = mnl_attr_nest_start(nlh, TCPOBS_A_OPTIONS);
-	mnl_attr_put_u32(nlh, TCPOBS_A_OPT_EVENTS, events);
-	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u32(nlh, TCPOBS_A_OPTIONS_EVENTS, events);
 	return nl_exchange(nl, nlh, NULL, NULL);
 }
 

@@ -1,137 +1,124 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reading commands: stats, listeners, sockets, states, timewait,
- * lifetimes, ecn; and reset.
+ * The reading commands: features, stats, listeners, sockets, states,
+ * timewait, lifetimes, ecn; and reset. Each is a request and a description
+ * of its output, run by client_run().
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "client.h"
 #include "fmt.h"
-#include "json.h"
 #include "output.h"
-#include "table.h"
+#include "print.h"
 
 /* --- features ------------------------------------------------------------------ */
 
+static int features_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	(void)a;
+	return dump_features(nl, reply);
+}
+
+static void feature_row(const void *item, const void *ctx)
+{
+	const struct feature *f = item;
+
+	(void)ctx;
+	print_string(PRINT_FP, "feature", NULL, f->name);
+	print_string(PRINT_JSON, "name", NULL, f->name);
+	print_string(PRINT_FP, "status", NULL, f->exact ? "exact" : "degraded");
+	print_bool(PRINT_JSON, "exact", NULL, f->exact);
+	print_string(PRINT_FP, "reason", NULL, f->reason[0] ? f->reason : "-");
+	print_string(PRINT_JSON, "reason", NULL, f->reason);
+}
+
+static void features_print(const void *reply)
+{
+	const struct features *f = reply;
+
+	open_json_object(NULL);
+	open_json_array("features");
+	print_rows(PRINT_ANY, f->v, f->n, sizeof(*f->v), feature_row, NULL);
+	close_json_array();
+	close_json_object();
+}
+
 int cmd_features(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = features_request,
+		.print = features_print,
+	};
 	struct features f;
-	struct nl nl;
-	size_t i;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_features(&nl, &f);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-	} else if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_obj_begin(&j);
-		json_key(&j, "features");
-		json_arr_begin(&j);
-		for (i = 0; i < f.n; i++) {
-			json_obj_begin(&j);
-			json_key(&j, "name");
-			json_str(&j, f.v[i].name);
-			json_key(&j, "exact");
-			json_bool(&j, f.v[i].exact);
-			json_key(&j, "reason");
-			json_str(&j, f.v[i].reason);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-		json_obj_end(&j);
-	} else {
-		struct table t;
-
-		table_init(&t, "feature status reason");
-		for (i = 0; i < f.n; i++) {
-			table_cell(&t, "%s", f.v[i].name);
-			table_cell(&t, "%s", f.v[i].exact ? "exact" : "degraded");
-			table_cell(&t, "%s", f.v[i].reason[0] ? f.v[i].reason : "-");
-		}
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-	}
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &f);
 }
 
 /* --- stats ---------------------------------------------------------------------- */
 
+static int stats_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	(void)a;
+	return get_stats(nl, reply);
+}
+
+static void stats_print(const void *reply)
+{
+	const struct stats_reply *r = reply;
+
+	open_json_object(NULL);
+	print_counters(PRINT_ANY, "stats", &r->stats);
+	/* The events_* counters are in the stats set: printed once in text. */
+	print_counters(PRINT_JSON, "events", &r->events);
+	close_json_object();
+}
+
+static void stats_free(void *reply)
+{
+	stats_reply_free(reply);
+}
+
 int cmd_stats(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = stats_request,
+		.print = stats_print,
+		.free = stats_free,
+		.warn_degraded = true,
+	};
 	struct stats_reply r = { 0 };
-	struct nl nl;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_stats(&nl, &r);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-	} else if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_obj_begin(&j);
-		json_key(&j, "stats");
-		json_counters(&j, &r.stats);
-		json_key(&j, "events");
-		json_counters(&j, &r.events);
-		json_obj_end(&j);
-	} else {
-		struct table t;
-		size_t i;
-
-		table_init(&t, "name value");
-		table_counters(&t, &r.stats);
-		/* The events counters, unless the kernel put them in both. */
-		for (i = 0; i < r.events.n; i++) {
-			if (counters_get(&r.stats, r.events.v[i].name, NULL))
-				continue;
-			table_cell(&t, "%s", r.events.v[i].name);
-			table_cell(&t, "%lld", (long long)r.events.v[i].value);
-		}
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-	}
-	if (!err)
-		warn_degraded(&nl);
-	stats_reply_free(&r);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &r);
 }
 
 /* --- listeners -------------------------------------------------------------------- */
 
+static int listeners_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	return dump_listeners(nl, a, reply);
+}
+
+static void listeners_print(const void *reply)
+{
+	print_listeners(reply, now_boottime_ns());
+}
+
+static void listeners_free_reply(void *reply)
+{
+	listeners_free(reply);
+}
+
 int cmd_listeners(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = listeners_request,
+		.print = listeners_print,
+		.free = listeners_free_reply,
+	};
 	struct listeners ls = { 0 };
-	struct nl nl;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = dump_listeners(&nl, a, &ls);
-	if (err)
-		rc = client_error(&nl, a->name, err);
-	else if (opt.json)
-		json_listeners(stdout, &ls, now_boottime_ns());
-	else
-		print_listeners(stdout, &ls);
-	listeners_free(&ls);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &ls);
 }
 
 /* --- sockets ---------------------------------------------------------------------- */
@@ -147,266 +134,244 @@ static int sock_cmp(const void *x, const void *y)
 	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
 }
 
+/* The sockets, by local port, peer port, cookie. */
+static int sockets_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	struct sockets *ss = reply;
+	int err = dump_sockets(nl, a, ss);
+
+	if (!err && ss->n > 1)
+		qsort(ss->v, ss->n, sizeof(*ss->v), sock_cmp);
+	return err;
+}
+
+static void sockets_print(const void *reply)
+{
+	print_sockets(reply);
+}
+
+static void sockets_free_reply(void *reply)
+{
+	sockets_free(reply);
+}
+
 int cmd_sockets(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = sockets_request,
+		.print = sockets_print,
+		.free = sockets_free_reply,
+	};
 	struct sockets ss = { 0 };
-	struct nl nl;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = dump_sockets(&nl, a, &ss);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-	} else {
-		if (ss.n > 1)
-			qsort(ss.v, ss.n, sizeof(*ss.v), sock_cmp);
-		if (opt.json)
-			json_sockets(stdout, &ss);
-		else
-			print_sockets(stdout, &ss);
-	}
-	sockets_free(&ss);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &ss);
 }
 
 /* --- states ------------------------------------------------------------------------ */
 
+/* The transitions that happened (count not 0). */
+static int states_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	struct transitions *r = reply;
+	size_t i, n = 0;
+	int err;
+
+	(void)a;
+	err = dump_states(nl, r);
+	if (err)
+		return err;
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].count)
+			r->v[n++] = r->v[i];
+	r->n = n;
+	return 0;
+}
+
+static void transition_row(const void *item, const void *ctx)
+{
+	const struct transition *t = item;
+
+	(void)ctx;
+	print_string(PRINT_ANY, "from", NULL, state_name(t->from));
+	print_string(PRINT_ANY, "to", NULL, state_name(t->to));
+	print_u64(PRINT_ANY, "count", NULL, t->count);
+}
+
+static void states_print(const void *reply)
+{
+	const struct transitions *r = reply;
+
+	open_json_array(NULL);
+	print_rows(PRINT_ANY, r->v, r->n, sizeof(*r->v), transition_row, NULL);
+	close_json_array();
+}
+
+static void states_free(void *reply)
+{
+	transitions_free(reply);
+}
+
 int cmd_states(const struct cmd_args *a)
 {
-	struct stats_reply r = { 0 };
-	struct nl nl;
-	size_t i;
-	int rc, err;
+	static const struct client_cmd c = {
+		.request = states_request,
+		.print = states_print,
+		.free = states_free,
+	};
+	struct transitions r = { 0 };
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_stats(&nl, &r);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-	} else if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_arr_begin(&j);
-		for (i = 0; i < r.ntr; i++) {
-			if (!r.tr[i].count)
-				continue;
-			json_obj_begin(&j);
-			json_kv_str(&j, "from", state_name(r.tr[i].from));
-			json_kv_str(&j, "to", state_name(r.tr[i].to));
-			json_kv_u64(&j, "count", r.tr[i].count);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-	} else {
-		struct table t;
-
-		table_init(&t, "from to count");
-		for (i = 0; i < r.ntr; i++) {
-			if (!r.tr[i].count)
-				continue;
-			table_cell(&t, "%s", state_name(r.tr[i].from));
-			table_cell(&t, "%s", state_name(r.tr[i].to));
-			table_cell(&t, "%llu", (unsigned long long)r.tr[i].count);
-		}
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-	}
-	stats_reply_free(&r);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &r);
 }
 
 /* --- timewait ----------------------------------------------------------------------- */
 
-static void tw_row_key(const struct tw_row *row, unsigned int kind, char *buf,
-		       size_t len)
+static int timewait_request(struct nl *nl, const struct cmd_args *a, void *reply)
 {
-	if (kind == TCPOBS_TW_PEER)
-		fmt_addr(buf, len, row->family, row->addr, row->alen);
-	else
-		snprintf(buf, len, "%u", row->port);
+	return dump_timewait(nl, a->top, reply);
 }
 
-static void tw_age_label(const struct tw_age *age, char *buf, size_t len)
+/* @ctx: the kind of the table (enum tcpobs_tw_kind), its column title. */
+static void tw_row(const void *item, const void *ctx)
 {
+	const struct tw_row *row = item;
+	unsigned int kind = *(const unsigned int *)ctx;
+	char addr[ADDR_LEN];
+
+	if (kind == TCPOBS_TW_KIND_PEER) {
+		fmt_addr(addr, sizeof(addr), row->family, row->addr, row->alen);
+		print_string(PRINT_FP, tw_kind_names[kind], NULL, addr);
+		print_string(PRINT_JSON, "addr", NULL, addr);
+		print_string(PRINT_JSON, "family", NULL, family_name(row->family));
+	} else {
+		print_u64(PRINT_FP, tw_kind_names[kind], NULL, row->port);
+		print_u64(PRINT_JSON, "port", NULL, row->port);
+	}
+	print_u64(PRINT_ANY, "count", NULL, row->count);
+}
+
+static void tw_age_row(const void *item, const void *ctx)
+{
+	const struct tw_age *age = item;
+	char label[32];
+
+	(void)ctx;
 	if (age->to)
-		snprintf(buf, len, "%us-%us", age->from, age->to);
+		snprintf(label, sizeof(label), "%us-%us", age->from, age->to);
 	else
-		snprintf(buf, len, "%us+", age->from);
+		snprintf(label, sizeof(label), "%us+", age->from);
+	print_string(PRINT_FP, "age", NULL, label);
+	print_u64(PRINT_JSON, "from", NULL, age->from);
+	if (age->to)
+		print_u64(PRINT_JSON, "to", NULL, age->to);
+	else
+		print_null(PRINT_JSON, "to", NULL, NULL);
+	print_u64(PRINT_ANY, "count", NULL, age->count);
 }
 
-static void timewait_json(const struct tw_reply *r)
+/* The layout of /proc/net/tcpobs/timewait: tables a blank line apart. */
+static void timewait_print(const void *reply)
 {
-	char key[64], addr[ADDR_LEN];
+	const struct tw_reply *r = reply;
+	char key[64];
 	unsigned int k;
-	struct json j;
-	size_t i;
 
-	json_init(&j, stdout, opt.pretty);
-	json_obj_begin(&j);
-	json_key(&j, "totals");
-	json_counters(&j, &r->totals);
+	open_json_object(NULL);
+	print_counters(PRINT_ANY, "totals", &r->totals);
 	for (k = 0; k < NTWKINDS; k++) {
 		const struct tw_table *t = &r->t[k];
 
 		if (!t->present)
 			continue;
-		json_key(&j, tw_kind_names[k]);
-		json_arr_begin(&j);
-		for (i = 0; i < t->n; i++) {
-			json_obj_begin(&j);
-			if (k == TCPOBS_TW_PEER) {
-				tw_row_key(&t->rows[i], k, addr, sizeof(addr));
-				json_kv_str(&j, "addr", addr);
-				json_kv_str(&j, "family", family_name(t->rows[i].family));
-			} else {
-				json_kv_u64(&j, "port", t->rows[i].port);
-			}
-			json_kv_u64(&j, "count", t->rows[i].count);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
+		print_nl();
+		open_json_array(tw_kind_names[k]);
+		print_rows(PRINT_ANY, t->rows, t->n, sizeof(*t->rows), tw_row, &k);
+		close_json_array();
+		open_row(PRINT_FP, NULL);
+		print_string(PRINT_FP, tw_kind_names[k], NULL, "other");
+		print_u64(PRINT_FP, "count", NULL, t->other);
+		close_row(PRINT_FP);
 		snprintf(key, sizeof(key), "%s_other", tw_kind_names[k]);
-		json_kv_u64(&j, key, t->other);
+		print_u64(PRINT_JSON, key, NULL, t->other);
 	}
-	json_key(&j, "age");
-	json_arr_begin(&j);
-	for (i = 0; i < r->nages; i++) {
-		json_obj_begin(&j);
-		json_kv_u64(&j, "from", r->ages[i].from);
-		json_key(&j, "to");
-		if (r->ages[i].to)
-			json_u64(&j, r->ages[i].to);
-		else
-			json_null(&j);
-		json_kv_u64(&j, "count", r->ages[i].count);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_obj_end(&j);
+	print_nl();
+	open_json_array("age");
+	print_rows(PRINT_ANY, r->ages, r->nages, sizeof(*r->ages), tw_age_row, NULL);
+	close_json_array();
+	close_json_object();
 }
 
-static void timewait_text(const struct tw_reply *r)
+static void timewait_free(void *reply)
 {
-	char key[ADDR_LEN], hdr[64];
-	struct table t;
-	unsigned int k;
-	size_t i;
-
-	table_init(&t, "name value");
-	table_counters(&t, &r->totals);
-	table_print(&t, stdout, opt.no_header);
-	table_free(&t);
-	for (k = 0; k < NTWKINDS; k++) {
-		const struct tw_table *tt = &r->t[k];
-
-		if (!tt->present)
-			continue;
-		snprintf(hdr, sizeof(hdr), "%s count", tw_kind_names[k]);
-		table_init(&t, hdr);
-		for (i = 0; i < tt->n; i++) {
-			tw_row_key(&tt->rows[i], k, key, sizeof(key));
-			table_cell(&t, "%s", key);
-			table_cell(&t, "%llu", (unsigned long long)tt->rows[i].count);
-		}
-		table_cell(&t, "other");
-		table_cell(&t, "%llu", (unsigned long long)tt->other);
-		putchar('\n');
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-	}
-	table_init(&t, "age count");
-	for (i = 0; i < r->nages; i++) {
-		tw_age_label(&r->ages[i], key, sizeof(key));
-		table_cell(&t, "%s", key);
-		table_cell(&t, "%llu", (unsigned long long)r->ages[i].count);
-	}
-	putchar('\n');
-	table_print(&t, stdout, opt.no_header);
-	table_free(&t);
+	tw_reply_free(reply);
 }
 
 int cmd_timewait(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = timewait_request,
+		.print = timewait_print,
+		.free = timewait_free,
+	};
 	struct tw_reply r = { 0 };
-	struct nl nl;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_timewait(&nl, a->top, &r);
-	if (err)
-		rc = client_error(&nl, a->name, err);
-	else if (opt.json)
-		timewait_json(&r);
-	else
-		timewait_text(&r);
-	tw_reply_free(&r);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &r);
 }
 
 /* --- lifetimes ------------------------------------------------------------------------ */
 
+static int lifetimes_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	(void)a;
+	return dump_lifetimes(nl, reply);
+}
+
+static void lifetime_row(const void *item, const void *ctx)
+{
+	const struct lifetime *l = item;
+
+	(void)ctx;
+	print_string(PRINT_ANY, "state", NULL, state_name(l->state));
+	print_u64(PRINT_ANY, "from_us", NULL, l->from_us);
+	if (l->to_us)
+		print_u64(PRINT_ANY, "to_us", NULL, l->to_us);
+	else
+		print_null(PRINT_ANY, "to_us", NULL, "inf");
+	print_u64(PRINT_ANY, "count", NULL, l->count);
+}
+
+static void lifetimes_print(const void *reply)
+{
+	const struct lifetimes *r = reply;
+
+	open_json_array(NULL);
+	print_rows(PRINT_ANY, r->v, r->n, sizeof(*r->v), lifetime_row, NULL);
+	close_json_array();
+}
+
+static void lifetimes_free_reply(void *reply)
+{
+	lifetimes_free(reply);
+}
+
 int cmd_lifetimes(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = lifetimes_request,
+		.print = lifetimes_print,
+		.free = lifetimes_free_reply,
+	};
 	struct lifetimes r = { 0 };
-	struct nl nl;
-	size_t i;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_lifetimes(&nl, &r);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-	} else if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_arr_begin(&j);
-		for (i = 0; i < r.n; i++) {
-			json_obj_begin(&j);
-			json_kv_str(&j, "state", state_name(r.v[i].state));
-			json_kv_u64(&j, "from_us", r.v[i].from_us);
-			json_key(&j, "to_us");
-			if (r.v[i].to_us)
-				json_u64(&j, r.v[i].to_us);
-			else
-				json_null(&j);
-			json_kv_u64(&j, "count", r.v[i].count);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-	} else {
-		struct table t;
-
-		table_init(&t, "state from_us to_us count");
-		for (i = 0; i < r.n; i++) {
-			table_cell(&t, "%s", state_name(r.v[i].state));
-			table_cell(&t, "%llu", (unsigned long long)r.v[i].from_us);
-			if (r.v[i].to_us)
-				table_cell(&t, "%llu", (unsigned long long)r.v[i].to_us);
-			else
-				table_cell(&t, "inf");
-			table_cell(&t, "%llu", (unsigned long long)r.v[i].count);
-		}
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-	}
-	lifetimes_free(&r);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &r);
 }
 
 /* --- ecn ----------------------------------------------------------------------------------- */
+
+static int ecn_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	(void)a;
+	return dump_ecn(nl, reply);
+}
 
 static const char *ecn_side_name(unsigned int side)
 {
@@ -420,98 +385,77 @@ static const char *ecn_side_name(unsigned int side)
 	}
 }
 
-static void ecn_json_row(struct json *j, const struct ecn_row *row, bool other)
+/* A service row, or the other row: "- other" in text, no side nor port in JSON. */
+static void ecn_cols(const struct ecn_row *row, bool other)
 {
 	unsigned int i;
 
-	json_obj_begin(j);
-	if (!other) {
-		json_kv_str(j, "side", ecn_side_name(row->side));
-		json_kv_u64(j, "port", row->port);
+	if (other) {
+		print_string(PRINT_FP, "side", NULL, "-");
+		print_string(PRINT_FP, "port", NULL, "other");
+	} else {
+		print_string(PRINT_ANY, "side", NULL, ecn_side_name(row->side));
+		print_u64(PRINT_ANY, "port", NULL, row->port);
 	}
 	for (i = 0; i < ECN_NCOLS; i++)
-		json_kv_u64(j, ecn_col_names[i], row->v[i]);
-	json_obj_end(j);
+		print_u64(PRINT_ANY, ecn_col_names[i], NULL, row->v[i]);
 }
 
-static void ecn_text_row(struct table *t, const struct ecn_row *row, bool other)
+static void ecn_service_row(const void *item, const void *ctx)
 {
-	unsigned int i;
+	(void)ctx;
+	ecn_cols(item, false);
+}
 
-	table_cell(t, "%s", other ? "-" : ecn_side_name(row->side));
-	if (other)
-		table_cell(t, "other");
-	else
-		table_cell(t, "%u", row->port);
-	for (i = 0; i < ECN_NCOLS; i++)
-		table_cell(t, "%llu", (unsigned long long)row->v[i]);
+static void ecn_print(const void *reply)
+{
+	const struct ecn_reply *r = reply;
+
+	open_json_object(NULL);
+	print_counters(PRINT_ANY, "totals", &r->totals);
+	print_nl();
+	open_json_array("services");
+	print_rows(PRINT_ANY, r->rows, r->n, sizeof(*r->rows), ecn_service_row, NULL);
+	close_json_array();
+	if (r->has_other) {
+		open_row(PRINT_ANY, "other");
+		ecn_cols(&r->other, true);
+		close_row(PRINT_ANY);
+	} else {
+		print_null(PRINT_JSON, "other", NULL, NULL);
+	}
+	close_json_object();
+}
+
+static void ecn_free(void *reply)
+{
+	ecn_reply_free(reply);
 }
 
 int cmd_ecn(const struct cmd_args *a)
 {
+	static const struct client_cmd c = {
+		.request = ecn_request,
+		.print = ecn_print,
+		.free = ecn_free,
+	};
 	struct ecn_reply r = { 0 };
-	struct nl nl;
-	size_t i;
-	int rc, err;
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_ecn(&nl, &r);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-	} else if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_obj_begin(&j);
-		json_key(&j, "totals");
-		json_counters(&j, &r.totals);
-		json_key(&j, "services");
-		json_arr_begin(&j);
-		for (i = 0; i < r.n; i++)
-			ecn_json_row(&j, &r.rows[i], false);
-		json_arr_end(&j);
-		json_key(&j, "other");
-		if (r.has_other)
-			ecn_json_row(&j, &r.other, true);
-		else
-			json_null(&j);
-		json_obj_end(&j);
-	} else {
-		struct table t;
-
-		table_init(&t, "name value");
-		table_counters(&t, &r.totals);
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-		table_init(&t, "side port sockets negotiated ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce");
-		for (i = 0; i < r.n; i++)
-			ecn_text_row(&t, &r.rows[i], false);
-		if (r.has_other)
-			ecn_text_row(&t, &r.other, true);
-		putchar('\n');
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-	}
-	ecn_reply_free(&r);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &r);
 }
 
 /* --- reset ----------------------------------------------------------------------------------- */
 
+static int reset_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	(void)a;
+	(void)reply;
+	return do_reset(nl);
+}
+
 int cmd_reset(const struct cmd_args *a)
 {
-	struct nl nl;
-	int rc, err;
+	static const struct client_cmd c = { .request = reset_request };
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = do_reset(&nl);
-	if (err)
-		rc = client_error(&nl, a->name, err);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, NULL);
 }

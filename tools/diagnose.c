@@ -9,7 +9,7 @@
 #include "client.h"
 #include "diag.h"
 #include "fmt.h"
-#include "json.h"
+#include "print.h"
 #include "procfs.h"
 
 static const char *const verdict_names[] = {
@@ -325,73 +325,64 @@ static void build_input(struct diag_input *in, const struct listener *l,
 	in->tcp_abort_on_overflow = sc->tcp_abort_on_overflow;
 }
 
-static void print_block(const struct listener *l, const struct diag_result *r)
+/* In JSON always; in text, the line when there is something to say. */
+static void print_line(const char *key, const char *fmt, const char *s)
 {
-	char local[ENDPOINT_LEN];
-
-	listener_local(l, local, sizeof(local));
-	printf("%s (backlog %u, accept queue %u/%u, SYN queue %u)\n", local,
-	       l->backlog, l->accept_q, l->backlog, l->syn_q);
-	printf("  verdict: %s\n", verdict_name(r->verdict));
-	printf("  what:  %s\n", r->what);
-	if (r->also[0])
-		printf("  also:  %s\n", r->also);
-	if (r->why[0])
-		printf("  why:   %s\n", r->why);
-	if (r->fix[0])
-		printf("  fix:   %s\n", r->fix);
-	if (r->warning[0])
-		printf("  warning: %s\n", r->warning);
+	print_string(PRINT_JSON, key, NULL, s);
+	if (s[0])
+		print_string(PRINT_FP, NULL, fmt, s);
 }
 
-static void json_block(struct json *j, const struct listener *l,
-		       const struct diag_input *in, const struct diag_result *r)
+/* The finding of a listener: a block of lines, or an object. */
+static void print_finding(const struct listener *l, const struct diag_input *in,
+			  const struct diag_result *r)
 {
 	char buf[ENDPOINT_LEN];
 	unsigned int c;
 
-	json_obj_begin(j);
+	open_json_object(NULL);
 	listener_local(l, buf, sizeof(buf));
-	json_kv_str(j, "local", buf);
+	print_string(PRINT_ANY, "local", NULL, buf);
+	print_text(" (backlog %u, accept queue %u/%u, SYN queue %u)\n",
+		   l->backlog, l->accept_q, l->backlog, l->syn_q);
 	listener_addr(l, buf, sizeof(buf));
-	json_kv_str(j, "addr", buf);
-	json_kv_u64(j, "port", l->port);
+	print_string(PRINT_JSON, "addr", NULL, buf);
+	print_u64(PRINT_JSON, "port", NULL, l->port);
 	fmt_cookie(buf, sizeof(buf), l->cookie);
-	json_kv_str(j, "cookie", buf);
-	json_kv_str(j, "verdict", verdict_name(r->verdict));
-	json_key(j, "causes");
-	json_obj_begin(j);
+	print_string(PRINT_JSON, "cookie", NULL, buf);
+	print_string(PRINT_ANY, "verdict", "  verdict: %s\n", verdict_name(r->verdict));
+	open_json_object("causes");
 	for (c = 0; c < NCAUSES; c++)
-		json_kv_u64(j, cause_name(c), in->cause[c]);
-	json_obj_end(j);
-	json_key(j, "interval_deltas");
-	json_obj_begin(j);
+		print_u64(PRINT_JSON, cause_name(c), NULL, in->cause[c]);
+	close_json_object();
+	open_json_object("interval_deltas");
 	for (c = 0; c < NCAUSES; c++)
-		json_kv_u64(j, cause_name(c), in->delta[c]);
-	json_obj_end(j);
-	json_kv_double(j, "interval", in->interval, 3);
-	json_kv_double(j, "rate_per_sec", r->rate, 1);
-	json_kv_bool(j, "still_happening", r->still);
-	json_key(j, "last_ago");
+		print_u64(PRINT_JSON, cause_name(c), NULL, in->delta[c]);
+	close_json_object();
+	print_float(PRINT_JSON, "interval", 3, in->interval);
+	print_float(PRINT_JSON, "rate_per_sec", 1, r->rate);
+	print_bool(PRINT_JSON, "still_happening", NULL, r->still);
 	if (r->cause >= 0 && in->last_ago[r->cause] >= 0)
-		json_double(j, in->last_ago[r->cause], 3);
+		print_float(PRINT_JSON, "last_ago", 3, in->last_ago[r->cause]);
 	else
-		json_null(j);
-	json_kv_u64(j, "backlog", l->backlog);
-	json_kv_u64(j, "accept_q", l->accept_q);
-	json_kv_u64(j, "syn_q", l->syn_q);
-	json_kv_i64(j, "somaxconn", in->somaxconn);
-	json_kv_i64(j, "tcp_max_syn_backlog", in->tcp_max_syn_backlog);
-	json_kv_i64(j, "tcp_syncookies", in->tcp_syncookies);
-	json_kv_i64(j, "tcp_abort_on_overflow", in->tcp_abort_on_overflow);
-	json_kv_str(j, "what", r->what);
-	json_kv_str(j, "why", r->why);
-	json_kv_str(j, "fix", r->fix);
-	json_kv_str(j, "warning", r->warning);
-	json_obj_end(j);
+		print_null(PRINT_JSON, "last_ago", NULL, NULL);
+	print_u64(PRINT_JSON, "backlog", NULL, l->backlog);
+	print_u64(PRINT_JSON, "accept_q", NULL, l->accept_q);
+	print_u64(PRINT_JSON, "syn_q", NULL, l->syn_q);
+	print_s64(PRINT_JSON, "somaxconn", NULL, in->somaxconn);
+	print_s64(PRINT_JSON, "tcp_max_syn_backlog", NULL, in->tcp_max_syn_backlog);
+	print_s64(PRINT_JSON, "tcp_syncookies", NULL, in->tcp_syncookies);
+	print_s64(PRINT_JSON, "tcp_abort_on_overflow", NULL, in->tcp_abort_on_overflow);
+	print_string(PRINT_ANY, "what", "  what:  %s\n", r->what);
+	if (r->also[0])
+		print_string(PRINT_FP, NULL, "  also:  %s\n", r->also);
+	print_line("why", "  why:   %s\n", r->why);
+	print_line("fix", "  fix:   %s\n", r->fix);
+	print_line("warning", "  warning: %s\n", r->warning);
+	close_json_object();
 }
 
-/* The namespace's kernel counters against tcpobs's, over the interval. */
+/* Text only: the namespace's kernel counters against tcpobs's, over the interval. */
 static void print_kernel_line(const struct sample *s0, const struct sample *s1)
 {
 	char extra[512] = "";
@@ -400,15 +391,15 @@ static void print_kernel_line(const struct sample *s0, const struct sample *s1)
 	char name[64];
 
 	if (s0->mib_err || s1->mib_err) {
-		printf("kernel: cannot read %s/net/netstat: %s\n", proc_root(),
-		       strerror(-(s1->mib_err ? s1->mib_err : s0->mib_err)));
+		print_text("kernel: cannot read %s/net/netstat: %s\n", proc_root(),
+			   strerror(-(s1->mib_err ? s1->mib_err : s0->mib_err)));
 		return;
 	}
-	printf("kernel: ListenOverflows %+lld ListenDrops %+lld (namespace, same interval); ",
-	       (long long)(s1->mib[TCPOBS_CAUSE_LISTEN_OVERFLOWS] -
-			   s0->mib[TCPOBS_CAUSE_LISTEN_OVERFLOWS]),
-	       (long long)(s1->mib[TCPOBS_CAUSE_LISTEN_DROPS] -
-			   s0->mib[TCPOBS_CAUSE_LISTEN_DROPS]));
+	print_text("kernel: ListenOverflows %+lld ListenDrops %+lld (namespace, same interval); ",
+		   (long long)(s1->mib[TCPOBS_CAUSE_LISTEN_OVERFLOWS] -
+			       s0->mib[TCPOBS_CAUSE_LISTEN_OVERFLOWS]),
+		   (long long)(s1->mib[TCPOBS_CAUSE_LISTEN_DROPS] -
+			       s0->mib[TCPOBS_CAUSE_LISTEN_DROPS]));
 	for (c = 0; c < NCAUSES; c++) {
 		snprintf(name, sizeof(name), "unattributed_%s", cause_name(c));
 		if (counters_get(&s1->st.stats, name, &v) && v)
@@ -416,80 +407,86 @@ static void print_kernel_line(const struct sample *s0, const struct sample *s1)
 			    cause_name(c), (long long)v);
 	}
 	if (extra[0])
-		printf("unattributed: %s\n", extra);
+		print_text("unattributed: %s\n", extra);
 	else
-		printf("tcpobs attributes all of them\n");
+		print_text("tcpobs attributes all of them\n");
+}
+
+/* Two samples an interval apart, the sysctls, the time of the second. */
+struct diagnosis {
+	struct sample s0, s1;
+	struct sysctls sc;
+	uint64_t now;
+};
+
+static int diagnose_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	struct diagnosis *d = reply;
+	int err;
+
+	err = take_sample(nl, a, &d->s0);
+	if (err)
+		return err;
+	sleep_secs(opt.interval, NULL);
+	err = take_sample(nl, a, &d->s1);
+	if (err)
+		return err;
+	read_sysctls(&d->sc);
+	/* Before the findings: which of their figures cannot be trusted. */
+	fflush(stdout);
+	warn_degraded(nl);
+	d->now = now_boottime_ns();
+	if (!d->s1.ls.n && a->has_port) {
+		warnmsg("%s: no listener on port %u", a->name, a->port);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static void diagnose_print(const void *reply)
+{
+	const struct diagnosis *d = reply;
+	const struct listeners *ls = &d->s1.ls;
+	double interval = d->s1.t - d->s0.t;
+	size_t i;
+
+	open_json_array(NULL);
+	if (!ls->n)
+		print_text("no listeners\n");
+	for (i = 0; i < ls->n; i++) {
+		const struct listener *l = &ls->v[i];
+		struct diag_input in;
+		struct diag_result r;
+
+		build_input(&in, l, find_cookie(&d->s0.ls, l->cookie), &d->sc, interval,
+			    d->now);
+		diag_decide(&in, &r);
+		if (i)
+			print_nl();
+		print_finding(l, &in, &r);
+	}
+	close_json_array();
+	if (ls->n)
+		print_nl();
+	print_kernel_line(&d->s0, &d->s1);
+}
+
+static void diagnose_free(void *reply)
+{
+	struct diagnosis *d = reply;
+
+	free_sample(&d->s0);
+	free_sample(&d->s1);
 }
 
 int cmd_diagnose(const struct cmd_args *a)
 {
-	struct sample s0, s1;
-	struct sysctls sc;
-	struct nl nl;
-	struct json j;
-	uint64_t now;
-	double interval;
-	size_t i;
-	int rc, err;
+	static const struct client_cmd c = {
+		.request = diagnose_request,
+		.print = diagnose_print,
+		.free = diagnose_free,
+	};
+	struct diagnosis d = { 0 };
 
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = take_sample(&nl, a, &s0);
-	if (err) {
-		free_sample(&s0);
-		rc = client_error(&nl, a->name, err);
-		nl_close(&nl);
-		return rc;
-	}
-	sleep_secs(opt.interval, NULL);
-	err = take_sample(&nl, a, &s1);
-	if (err) {
-		rc = client_error(&nl, a->name, err);
-		goto out;
-	}
-	read_sysctls(&sc);
-	/* Before the findings: which of their figures cannot be trusted. */
-	fflush(stdout);
-	warn_degraded(&nl);
-	now = now_boottime_ns();
-	interval = s1.t - s0.t;
-	if (!s1.ls.n && a->has_port) {
-		warnmsg("%s: no listener on port %u", a->name, a->port);
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	if (opt.json) {
-		json_init(&j, stdout, opt.pretty);
-		json_arr_begin(&j);
-	} else if (!s1.ls.n) {
-		printf("no listeners\n");
-	}
-	for (i = 0; i < s1.ls.n; i++) {
-		const struct listener *l = &s1.ls.v[i];
-		struct diag_input in;
-		struct diag_result r;
-
-		build_input(&in, l, find_cookie(&s0.ls, l->cookie), &sc, interval, now);
-		diag_decide(&in, &r);
-		if (opt.json) {
-			json_block(&j, l, &in, &r);
-		} else {
-			if (i)
-				putchar('\n');
-			print_block(l, &r);
-		}
-	}
-	if (opt.json) {
-		json_arr_end(&j);
-	} else {
-		if (s1.ls.n)
-			putchar('\n');
-		print_kernel_line(&s0, &s1);
-	}
-out:
-	free_sample(&s0);
-	free_sample(&s1);
-	nl_close(&nl);
-	return rc;
+	return client_run(a, &c, &d);
 }

@@ -123,30 +123,49 @@ void prom_write(FILE *f, const char *netns, const struct stats_reply *st,
 	}
 }
 
+/* The namespace's label, its totals and its listeners. */
+struct export_reply {
+	char netns[64];
+	struct stats_reply st;
+	struct listeners ls;
+};
+
+static int export_request(struct nl *nl, const struct cmd_args *a, void *reply)
+{
+	struct export_reply *r = reply;
+	int err = get_stats(nl, &r->st);
+
+	return err ? err : dump_listeners(nl, a, &r->ls);
+}
+
+/* The exposition format, -j or not. */
+static void export_print(const void *reply)
+{
+	const struct export_reply *r = reply;
+
+	prom_write(stdout, r->netns, &r->st, &r->ls);
+}
+
+static void export_free(void *reply)
+{
+	struct export_reply *r = reply;
+
+	stats_reply_free(&r->st);
+	listeners_free(&r->ls);
+}
+
 int cmd_export(const struct cmd_args *a)
 {
-	struct stats_reply st = { 0 };
-	struct listeners ls = { 0 };
-	char netns[64];
-	struct nl nl;
-	int rc, err;
+	static const struct client_cmd c = {
+		.request = export_request,
+		.print = export_print,
+		.free = export_free,
+	};
+	struct export_reply r = { 0 };
 
 	if (opt.netns)
-		snprintf(netns, sizeof(netns), "%s", opt.netns);
-	else if (read_netns_id(netns, sizeof(netns)))
-		snprintf(netns, sizeof(netns), "unknown");
-	rc = client_open(&nl, a->name, false);
-	if (rc)
-		return rc;
-	err = get_stats(&nl, &st);
-	if (!err)
-		err = dump_listeners(&nl, a, &ls);
-	if (err)
-		rc = client_error(&nl, a->name, err);
-	else
-		prom_write(stdout, netns, &st, &ls);
-	stats_reply_free(&st);
-	listeners_free(&ls);
-	nl_close(&nl);
-	return rc;
+		snprintf(r.netns, sizeof(r.netns), "%s", opt.netns);
+	else if (read_netns_id(r.netns, sizeof(r.netns)))
+		snprintf(r.netns, sizeof(r.netns), "unknown");
+	return client_run(a, &c, &r);
 }

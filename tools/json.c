@@ -185,39 +185,3 @@ void json_raw(struct json *j, const char *num)
 	fputs(num, j->f);
 	json_post(j);
 }
-
-void json_kv_raw(struct json *j, const char *key, const char *num)
-{
-	json_key(j, key);
-	json_raw(j, num);
-}
-
-void json_kv_str(struct json *j, const char *key, const char *s)
-{
-	json_key(j, key);
-	json_str(j, s);
-}
-
-void json_kv_u64(struct json *j, const char *key, uint64_t v)
-{
-	json_key(j, key);
-	json_u64(j, v);
-}
-
-void json_kv_i64(struct json *j, const char *key, int64_t v)
-{
-	json_key(j, key);
-	json_i64(j, v);
-}
-
-void json_kv_double(struct json *j, const char *key, double v, int decimals)
-{
-	json_key(j, key);
-	json_double(j, v, decimals);
-}
-
-void json_kv_bool(struct json *j, const char *key, bool v)
-{
-	json_key(j, key);
-	json_bool(j, v);
-}

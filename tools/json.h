@@ -38,14 +38,6 @@ void json_null(struct json *j);
 /* A number already formatted (e.g. by fmt_secs3()). */
 void json_raw(struct json *j, const char *num);
 
-/* Key and value at once. */
-void json_kv_str(struct json *j, const char *key, const char *s);
-void json_kv_u64(struct json *j, const char *key, uint64_t v);
-void json_kv_i64(struct json *j, const char *key, int64_t v);
-void json_kv_double(struct json *j, const char *key, double v, int decimals);
-void json_kv_bool(struct json *j, const char *key, bool v);
-void json_kv_raw(struct json *j, const char *key, const char *num);
-
 /* @s as a JSON string, quotes included. */
 void json_escape(FILE *f, const char *s);
 

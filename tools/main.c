@@ -129,11 +129,11 @@ static int parse_args(const struct command *cmd, int argc, char **argv,
 			a->top = (uint32_t)n;
 			i++;
 		} else if ((cmd->args & A_WATCH) && !strcmp(w, "listen-drops")) {
-			a->events |= TCPOBS_EVENT_LISTEN_DROPS;
+			a->events |= TCPOBS_EVENTS_LISTEN_DROPS;
 		} else if ((cmd->args & A_WATCH) && !strcmp(w, "states")) {
-			a->events |= TCPOBS_EVENT_STATES;
+			a->events |= TCPOBS_EVENTS_STATES;
 		} else if ((cmd->args & A_WATCH) && !strcmp(w, "all")) {
-			a->events |= TCPOBS_EVENT_ALL;
+			a->events |= TCPOBS_EVENTS_MASK;
 		} else {
 			return usage_error("%s: unexpected argument '%s'", cmd->name, w);
 		}

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The replies of the tcpobs generic netlink family, parsed into plain
- * structures (see kmod/uapi/tcpobs.h for the attribute tree). Parsers take
- * one message and append to their structure; they return 0 or -EBADMSG
- * for a malformed message. Unknown attributes are ignored (the kernel may
- * add some), integers are accepted at any width.
+ * The replies of the tcpobs generic netlink family (version 2, specified in
+ * Documentation/netlink/specs/tcpobs.yaml; the attribute enums are in the
+ * generated kmod/uapi/linux/tcpobs.h), parsed into plain structures.
+ * Parsers take one message and append to their structure; they return 0 or
+ * -EBADMSG for a malformed message. Unknown attributes are ignored (the
+ * kernel may add some), integers are accepted at any width, ports are in
+ * network byte order on the wire and in host byte order here.
  */
 #ifndef TCPOBS_MSG_H
 #define TCPOBS_MSG_H
@@ -35,11 +37,19 @@ struct transition {
 	uint64_t count;
 };
 
-/* TCPOBS_CMD_GET_STATS */
+/* TCPOBS_CMD_GET_STATES: one message per transition. */
+struct transitions {
+	struct transition *v;
+	size_t n, cap;
+};
+
+/*
+ * TCPOBS_CMD_GET_STATS: the stats set in its order; the TIME_WAIT and ECN
+ * totals; and events, the events_* counters of stats again (the "events"
+ * object of stats -j).
+ */
 struct stats_reply {
 	struct counters stats, timewait, ecn, events;
-	struct transition *tr;
-	size_t ntr, cap_tr;
 };
 
 struct cause_when {
@@ -128,7 +138,7 @@ struct lifetimes {
 };
 
 /* The columns of an ECN service row after side and port. */
-#define ECN_NCOLS (TCPOBS_A_EP_DELIVERED_CE - TCPOBS_A_EP_SOCKETS + 1)
+#define ECN_NCOLS 11
 extern const char *const ecn_col_names[ECN_NCOLS];
 
 struct ecn_row {
@@ -146,15 +156,17 @@ struct ecn_reply {
 	struct ecn_row other;
 };
 
-/* GET_FEATURES: whether each feature is exact on the running kernel. */
+/* TCPOBS_CMD_GET_FEATURES: whether each feature is exact on the running kernel. */
 #define FEATURES_MAX 16
+struct feature {
+	char name[32];
+	bool exact;
+	char reason[128];
+};
+
 struct features {
 	size_t n;
-	struct {
-		char name[32];
-		bool exact;
-		char reason[128];
-	} v[FEATURES_MAX];
+	struct feature v[FEATURES_MAX];
 };
 
 struct options {
@@ -181,6 +193,7 @@ bool counters_get(const struct counters *c, const char *name, int64_t *v);
 int64_t counters_val(const struct counters *c, const char *name);
 
 int parse_stats_msg(const struct nlmsghdr *nlh, struct stats_reply *r);
+int parse_states_msg(const struct nlmsghdr *nlh, struct transitions *r);
 int parse_listener_msg(const struct nlmsghdr *nlh, struct listeners *ls);
 int parse_socket_msg(const struct nlmsghdr *nlh, struct sockets *ss);
 int parse_timewait_msg(const struct nlmsghdr *nlh, struct tw_reply *r);
@@ -199,6 +212,7 @@ void sock_peer(const struct sockrow *s, char *buf, size_t len);
 void listener_addr(const struct listener *l, char *buf, size_t len);
 
 void stats_reply_free(struct stats_reply *r);
+void transitions_free(struct transitions *r);
 void listeners_free(struct listeners *ls);
 void sockets_free(struct sockets *ss);
 void tw_reply_free(struct tw_reply *r);

@@ -1,187 +1,117 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Text and JSON output of listeners, sockets and counters. */
+/* Listeners, sockets and counters, described once for text and JSON. */
 #include "fmt.h"
 #include "output.h"
-#include "tool.h"
 
-void json_counters(struct json *j, const struct counters *c)
+/* @ctx: the enum output_type of print_counters(). */
+static void counter_row(const void *item, const void *ctx)
 {
-	size_t i;
+	const struct counter *c = item;
+	const enum output_type *type = ctx;
 
-	json_obj_begin(j);
-	for (i = 0; i < c->n; i++)
-		json_kv_i64(j, c->v[i].name, c->v[i].value);
-	json_obj_end(j);
+	print_string(*type & PRINT_FP, "name", NULL, c->name);
+	print_s64(*type & PRINT_FP, "value", NULL, c->value);
+	print_s64(*type & PRINT_JSON, c->name, NULL, c->value);
 }
 
-void table_counters(struct table *t, const struct counters *c)
+void print_counters(enum output_type type, const char *key,
+		    const struct counters *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		table_cell(t, "%s", c->v[i].name);
-		table_cell(t, "%lld", (long long)c->v[i].value);
-	}
+	if (type & PRINT_JSON)
+		open_json_object(key);
+	print_rows(type & PRINT_FP, c->v, c->n, sizeof(*c->v), counter_row, &type);
+	if (type & PRINT_JSON)
+		close_json_object();
 }
 
-void json_listener_fields(struct json *j, const struct listener *l)
+void print_listener(enum output_type type, const struct listener *l)
 {
+	enum output_type json = type & PRINT_JSON;
 	char buf[ENDPOINT_LEN];
 	unsigned int c;
 
 	listener_local(l, buf, sizeof(buf));
-	json_kv_str(j, "local", buf);
-	json_kv_u64(j, "backlog", l->backlog);
-	json_kv_u64(j, "accept_q", l->accept_q);
-	json_kv_u64(j, "accept_q_max", l->accept_q_max);
-	json_kv_u64(j, "syn_q", l->syn_q);
-	json_kv_u64(j, "syn_q_max", l->syn_q_max);
+	print_string(type, "local", NULL, buf);
+	print_u64(type, "backlog", NULL, l->backlog);
+	print_u64(type, "accept_q", NULL, l->accept_q);
+	print_u64(type, "accept_q_max", NULL, l->accept_q_max);
+	print_u64(type, "syn_q", NULL, l->syn_q);
+	print_u64(type, "syn_q_max", NULL, l->syn_q_max);
 	for (c = 0; c < NCAUSES; c++)
-		json_kv_u64(j, cause_name(c), l->cause[c]);
+		print_u64(type, cause_name(c), NULL, l->cause[c]);
 	fmt_cookie(buf, sizeof(buf), l->cookie);
-	json_kv_str(j, "cookie", buf);
-	json_kv_str(j, "family", family_name(l->family));
+	print_string(type, "cookie", NULL, buf);
+	print_string(json, "family", NULL, family_name(l->family));
 	listener_addr(l, buf, sizeof(buf));
-	json_kv_str(j, "addr", buf);
-	json_kv_u64(j, "port", l->port);
+	print_string(json, "addr", NULL, buf);
+	print_u64(json, "port", NULL, l->port);
 }
 
-void table_listener(struct table *t, const struct listener *l)
+/* @ctx: now, CLOCK_BOOTTIME ns. */
+static void listener_row(const void *item, const void *ctx)
 {
-	char buf[ENDPOINT_LEN];
+	const struct listener *l = item;
+	uint64_t now = *(const uint64_t *)ctx;
 	unsigned int c;
 
-	listener_local(l, buf, sizeof(buf));
-	table_cell(t, "%s", buf);
-	table_cell(t, "%u", l->backlog);
-	table_cell(t, "%u", l->accept_q);
-	table_cell(t, "%u", l->accept_q_max);
-	table_cell(t, "%u", l->syn_q);
-	table_cell(t, "%u", l->syn_q_max);
-	for (c = 0; c < NCAUSES; c++)
-		table_cell(t, "%llu", (unsigned long long)l->cause[c]);
-	fmt_cookie(buf, sizeof(buf), l->cookie);
-	table_cell(t, "%s", buf);
-}
+	print_listener(PRINT_ANY, l);
+	/* When each cause happened: /proc/net/tcpobs/listener_events. */
+	open_json_array("listener_events");
+	for (c = 0; c < NCAUSES; c++) {
+		const struct cause_when *w = &l->when[c];
 
-void print_listeners(FILE *f, const struct listeners *ls)
-{
-	struct table t;
-	size_t i;
-
-	table_init(&t, LISTENER_COLUMNS);
-	for (i = 0; i < ls->n; i++)
-		table_listener(&t, &ls->v[i]);
-	table_print(&t, f, opt.no_header);
-	table_free(&t);
-}
-
-void json_listeners(FILE *f, const struct listeners *ls, uint64_t now)
-{
-	char buf[32];
-	struct json j;
-	unsigned int c;
-	size_t i;
-
-	json_init(&j, f, opt.pretty);
-	json_arr_begin(&j);
-	for (i = 0; i < ls->n; i++) {
-		const struct listener *l = &ls->v[i];
-
-		json_obj_begin(&j);
-		json_listener_fields(&j, l);
-		/* When each cause happened: /proc/net/tcpobs/listener_events. */
-		json_key(&j, "listener_events");
-		json_arr_begin(&j);
-		for (c = 0; c < NCAUSES; c++) {
-			const struct cause_when *w = &l->when[c];
-
-			if (!w->seen)
-				continue;
-			json_obj_begin(&j);
-			json_kv_str(&j, "cause", cause_name(c));
-			json_kv_u64(&j, "count", w->count);
-			fmt_secs3(buf, sizeof(buf), w->first);
-			json_kv_raw(&j, "first", buf);
-			fmt_secs3(buf, sizeof(buf), w->last);
-			json_kv_raw(&j, "last", buf);
-			fmt_secs3(buf, sizeof(buf), now > w->last ? now - w->last : 0);
-			json_kv_raw(&j, "last_ago", buf);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-		json_obj_end(&j);
+		if (!w->seen)
+			continue;
+		open_json_object(NULL);
+		print_string(PRINT_JSON, "cause", NULL, cause_name(c));
+		print_u64(PRINT_JSON, "count", NULL, w->count);
+		print_secs(PRINT_JSON, "first", NULL, w->first);
+		print_secs(PRINT_JSON, "last", NULL, w->last);
+		print_secs(PRINT_JSON, "last_ago", NULL, now > w->last ? now - w->last : 0);
+		close_json_object();
 	}
-	json_arr_end(&j);
+	close_json_array();
 }
 
-void print_sockets(FILE *f, const struct sockets *ss)
+void print_listeners(const struct listeners *ls, uint64_t now)
 {
-	char local[ENDPOINT_LEN], peer[ENDPOINT_LEN], a1[32], a2[32], ck[32];
-	struct table t;
-	unsigned int k;
-	size_t i;
-
-	table_init(&t, SOCKET_COLUMNS);
-	for (i = 0; i < ss->n; i++) {
-		const struct sockrow *s = &ss->v[i];
-
-		sock_local(s, local, sizeof(local));
-		sock_peer(s, peer, sizeof(peer));
-		fmt_secs3(a1, sizeof(a1), s->age_in_state);
-		fmt_secs3(a2, sizeof(a2), s->age);
-		fmt_cookie(ck, sizeof(ck), s->cookie);
-		table_cell(&t, "%s", local);
-		table_cell(&t, "%s", peer);
-		table_cell(&t, "%s", state_name(s->state));
-		table_cell(&t, "%s", a1);
-		table_cell(&t, "%s", a2);
-		table_cell(&t, "%u", s->transitions);
-		table_cell(&t, "%s", ck);
-		table_cell(&t, "%u", s->ecn);
-		for (k = 0; k < SK_NECN; k++)
-			table_cell(&t, "%llu", (unsigned long long)s->ecnv[k]);
-	}
-	table_print(&t, f, opt.no_header);
-	table_free(&t);
+	open_json_array(NULL);
+	print_rows(PRINT_ANY, ls->v, ls->n, sizeof(*ls->v), listener_row, &now);
+	close_json_array();
 }
 
-void json_sockets(FILE *f, const struct sockets *ss)
+static void socket_row(const void *item, const void *ctx)
 {
+	const struct sockrow *s = item;
 	char buf[ENDPOINT_LEN];
-	struct json j;
 	unsigned int k;
-	size_t i;
 
-	json_init(&j, f, opt.pretty);
-	json_arr_begin(&j);
-	for (i = 0; i < ss->n; i++) {
-		const struct sockrow *s = &ss->v[i];
+	(void)ctx;
+	sock_local(s, buf, sizeof(buf));
+	print_string(PRINT_ANY, "local", NULL, buf);
+	sock_peer(s, buf, sizeof(buf));
+	print_string(PRINT_ANY, "peer", NULL, buf);
+	print_string(PRINT_ANY, "state", NULL, state_name(s->state));
+	print_secs(PRINT_ANY, "age_in_state", NULL, s->age_in_state);
+	print_secs(PRINT_ANY, "age", NULL, s->age);
+	print_u64(PRINT_ANY, "transitions", NULL, s->transitions);
+	fmt_cookie(buf, sizeof(buf), s->cookie);
+	print_string(PRINT_ANY, "cookie", NULL, buf);
+	print_u64(PRINT_ANY, "ecn", NULL, s->ecn);
+	for (k = 0; k < SK_NECN; k++)
+		print_u64(PRINT_ANY, sock_ecn_names[k], NULL, s->ecnv[k]);
+	print_string(PRINT_JSON, "family", NULL, family_name(s->family));
+	fmt_addr(buf, sizeof(buf), s->family, s->saddr, s->alen);
+	print_string(PRINT_JSON, "local_addr", NULL, buf);
+	print_u64(PRINT_JSON, "local_port", NULL, s->sport);
+	fmt_addr(buf, sizeof(buf), s->family, s->daddr, s->alen);
+	print_string(PRINT_JSON, "peer_addr", NULL, buf);
+	print_u64(PRINT_JSON, "peer_port", NULL, s->dport);
+}
 
-		json_obj_begin(&j);
-		sock_local(s, buf, sizeof(buf));
-		json_kv_str(&j, "local", buf);
-		sock_peer(s, buf, sizeof(buf));
-		json_kv_str(&j, "peer", buf);
-		json_kv_str(&j, "state", state_name(s->state));
-		fmt_secs3(buf, sizeof(buf), s->age_in_state);
-		json_kv_raw(&j, "age_in_state", buf);
-		fmt_secs3(buf, sizeof(buf), s->age);
-		json_kv_raw(&j, "age", buf);
-		json_kv_u64(&j, "transitions", s->transitions);
-		fmt_cookie(buf, sizeof(buf), s->cookie);
-		json_kv_str(&j, "cookie", buf);
-		json_kv_u64(&j, "ecn", s->ecn);
-		for (k = 0; k < SK_NECN; k++)
-			json_kv_u64(&j, sock_ecn_names[k], s->ecnv[k]);
-		json_kv_str(&j, "family", family_name(s->family));
-		fmt_addr(buf, sizeof(buf), s->family, s->saddr, s->alen);
-		json_kv_str(&j, "local_addr", buf);
-		json_kv_u64(&j, "local_port", s->sport);
-		fmt_addr(buf, sizeof(buf), s->family, s->daddr, s->alen);
-		json_kv_str(&j, "peer_addr", buf);
-		json_kv_u64(&j, "peer_port", s->dport);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
+void print_sockets(const struct sockets *ss)
+{
+	open_json_array(NULL);
+	print_rows(PRINT_ANY, ss->v, ss->n, sizeof(*ss->v), socket_row, NULL);
+	close_json_array();
 }

@@ -1,33 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Text and JSON output of listeners, sockets and counters. */
+/* Listeners, sockets and counters, described once for text and JSON. */
 #ifndef TCPOBS_OUTPUT_H
 #define TCPOBS_OUTPUT_H
 
-#include <stdio.h>
-
-#include "json.h"
 #include "msg.h"
-#include "table.h"
+#include "print.h"
 
-#define LISTENER_COLUMNS \
-	"local backlog accept_q accept_q_max syn_q syn_q_max listen_overflows listen_drops reqq_full_drops reqq_full_cookies syncookies_sent syncookies_recv syncookies_failed cookie"
-#define SOCKET_COLUMNS \
-	"local peer state age_in_state age transitions cookie ecn ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out delivered_ce"
+/*
+ * Counters: with PRINT_FP in @type, "name value" rows of the current
+ * table; with PRINT_JSON, the object @key, {name: value, ...}.
+ */
+void print_counters(enum output_type type, const char *key,
+		    const struct counters *c);
 
-/* Counters as a JSON object {name: value}. */
-void json_counters(struct json *j, const struct counters *c);
-/* Counters as "name value" rows. */
-void table_counters(struct table *t, const struct counters *c);
+/*
+ * The fields of a listener: its procfs columns (local backlog accept_q
+ * accept_q_max syn_q syn_q_max, the causes, cookie) where @type says, then
+ * family, addr and port in JSON only.
+ */
+void print_listener(enum output_type type, const struct listener *l);
 
-/* The fields of a listener, inside an open JSON object. */
-void json_listener_fields(struct json *j, const struct listener *l);
-/* Listener rows of the procfs columns (LISTENER_COLUMNS). */
-void table_listener(struct table *t, const struct listener *l);
-void print_listeners(FILE *f, const struct listeners *ls);
-/* @now: CLOCK_BOOTTIME ns, for "last_ago". */
-void json_listeners(FILE *f, const struct listeners *ls, uint64_t now);
-
-void print_sockets(FILE *f, const struct sockets *ss);
-void json_sockets(FILE *f, const struct sockets *ss);
+/*
+ * A table of listeners, in JSON an array of objects with their
+ * listener_events; @now: CLOCK_BOOTTIME ns, for "last_ago".
+ */
+void print_listeners(const struct listeners *ls, uint64_t now);
+/* A table of sockets, in JSON an array of objects. */
+void print_sockets(const struct sockets *ss);
 
 #endif

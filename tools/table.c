@@ -7,18 +7,10 @@
 #include "table.h"
 #include "util.h"
 
-void table_init(struct table *t, const char *header)
+void table_init_cols(struct table *t, size_t ncols)
 {
-	char *copy = xstrdup(header), *save = NULL, *tok;
-
 	memset(t, 0, sizeof(*t));
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		t->ncols++;
-	free(copy);
-	copy = xstrdup(header);
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		table_cell(t, "%s", tok);
-	free(copy);
+	t->ncols = ncols;
 }
 
 void table_cell(struct table *t, const char *fmt, ...)

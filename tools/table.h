@@ -14,8 +14,8 @@ struct table {
 	char **cells;	/* row-major; row 0 is the header */
 };
 
-/* A table whose header is the space-separated column names @header. */
-void table_init(struct table *t, const char *header);
+/* A table of @ncols columns: its first @ncols cells are the header. */
+void table_init_cols(struct table *t, size_t ncols);
 /* Appends a cell; cells fill the rows left to right. */
 void table_cell(struct table *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcpobs.h"	/* kmod/uapi/tcpobs.h, via -I */
+#include "tcpobs.h"	/* kmod/uapi/linux/tcpobs.h, via -I */
 
 #define TOOL_NAME	"tcpobs"
 #define TOOL_VERSION	"0.1.0"
@@ -43,7 +43,7 @@ struct cmd_args {
 	bool has_state;
 	uint8_t state;
 	uint32_t top;		/* 0: kernel default */
-	uint32_t events;	/* watch: TCPOBS_EVENT_* bits */
+	uint32_t events;	/* watch: TCPOBS_EVENTS_* bits */
 };
 
 /* Messages on stderr, prefixed with "tcpobs: ". */

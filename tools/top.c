@@ -8,8 +8,7 @@
 
 #include "client.h"
 #include "fmt.h"
-#include "json.h"
-#include "table.h"
+#include "print.h"
 #include "top.h"
 #include "util.h"
 
@@ -59,66 +58,51 @@ static void top_signal(int sig)
 	top_stop = 1;
 }
 
+static void top_row_print(const void *item, const void *ctx)
+{
+	static const struct listener none;	/* the blank row of print_rows() */
+	const struct top_row *row = item;
+	const struct listener *l = row->l ? row->l : &none;
+	char buf[ENDPOINT_LEN];
+
+	(void)ctx;
+	listener_local(l, buf, sizeof(buf));
+	print_string(PRINT_ANY, "local", NULL, buf);
+	print_float(PRINT_ANY, "drops_per_sec", 1, row->rate);
+	print_u64(PRINT_ANY, "listen_overflows", NULL, l->cause[TCPOBS_CAUSE_LISTEN_OVERFLOWS]);
+	print_u64(PRINT_ANY, "listen_drops", NULL, l->cause[TCPOBS_CAUSE_LISTEN_DROPS]);
+	print_u64(PRINT_ANY, "reqq_full_drops", NULL, l->cause[TCPOBS_CAUSE_REQQ_FULL_DROPS]);
+	print_u64(PRINT_ANY, "syncookies_sent", NULL, l->cause[TCPOBS_CAUSE_SYNCOOKIES_SENT]);
+	print_u64(PRINT_ANY, "accept_q", NULL, l->accept_q);
+	print_u64(PRINT_ANY, "backlog", NULL, l->backlog);
+	print_u64(PRINT_ANY, "syn_q", NULL, l->syn_q);
+	listener_addr(l, buf, sizeof(buf));
+	print_string(PRINT_JSON, "addr", NULL, buf);
+	print_u64(PRINT_JSON, "port", NULL, l->port);
+	fmt_cookie(buf, sizeof(buf), l->cookie);
+	print_string(PRINT_JSON, "cookie", NULL, buf);
+}
+
+/*
+ * One update: on a terminal, the screen cleared and a title first;
+ * otherwise a blank line after. In JSON, an array.
+ */
 static void top_print(const struct top_row *rows, size_t n, double interval)
 {
-	char buf[ENDPOINT_LEN];
-	size_t i;
+	bool tty = isatty(STDOUT_FILENO);
 
-	if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_arr_begin(&j);
-		for (i = 0; i < n; i++) {
-			const struct listener *l = rows[i].l;
-
-			json_obj_begin(&j);
-			listener_local(l, buf, sizeof(buf));
-			json_kv_str(&j, "local", buf);
-			json_kv_double(&j, "drops_per_sec", rows[i].rate, 1);
-			json_kv_u64(&j, "listen_overflows", l->cause[TCPOBS_CAUSE_LISTEN_OVERFLOWS]);
-			json_kv_u64(&j, "listen_drops", l->cause[TCPOBS_CAUSE_LISTEN_DROPS]);
-			json_kv_u64(&j, "reqq_full_drops", l->cause[TCPOBS_CAUSE_REQQ_FULL_DROPS]);
-			json_kv_u64(&j, "syncookies_sent", l->cause[TCPOBS_CAUSE_SYNCOOKIES_SENT]);
-			json_kv_u64(&j, "accept_q", l->accept_q);
-			json_kv_u64(&j, "backlog", l->backlog);
-			json_kv_u64(&j, "syn_q", l->syn_q);
-			listener_addr(l, buf, sizeof(buf));
-			json_kv_str(&j, "addr", buf);
-			json_kv_u64(&j, "port", l->port);
-			fmt_cookie(buf, sizeof(buf), l->cookie);
-			json_kv_str(&j, "cookie", buf);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-	} else {
-		struct table t;
-
-		if (isatty(STDOUT_FILENO)) {
-			fputs("\033[H\033[2J", stdout);
-			printf("tcpobs top: %zu listener%s, listen drops per second over %.1f s (Ctrl-C quits)\n\n",
-			       n, n == 1 ? "" : "s", interval);
-		}
-		table_init(&t, "local drops_per_sec listen_overflows listen_drops reqq_full_drops syncookies_sent accept_q backlog syn_q");
-		for (i = 0; i < n; i++) {
-			const struct listener *l = rows[i].l;
-
-			listener_local(l, buf, sizeof(buf));
-			table_cell(&t, "%s", buf);
-			table_cell(&t, "%.1f", rows[i].rate);
-			table_cell(&t, "%llu", (unsigned long long)l->cause[TCPOBS_CAUSE_LISTEN_OVERFLOWS]);
-			table_cell(&t, "%llu", (unsigned long long)l->cause[TCPOBS_CAUSE_LISTEN_DROPS]);
-			table_cell(&t, "%llu", (unsigned long long)l->cause[TCPOBS_CAUSE_REQQ_FULL_DROPS]);
-			table_cell(&t, "%llu", (unsigned long long)l->cause[TCPOBS_CAUSE_SYNCOOKIES_SENT]);
-			table_cell(&t, "%u", l->accept_q);
-			table_cell(&t, "%u", l->backlog);
-			table_cell(&t, "%u", l->syn_q);
-		}
-		table_print(&t, stdout, opt.no_header);
-		table_free(&t);
-		if (!isatty(STDOUT_FILENO))
-			putchar('\n');
+	new_json_obj(stdout, opt.json, opt.pretty, opt.no_header);
+	if (tty) {
+		print_text("\033[H\033[2J");
+		print_text("tcpobs top: %zu listener%s, listen drops per second over %.1f s (Ctrl-C quits)\n\n",
+			   n, n == 1 ? "" : "s", interval);
 	}
+	open_json_array(NULL);
+	print_rows(PRINT_ANY, rows, n, sizeof(*rows), top_row_print, NULL);
+	close_json_array();
+	if (!tty)
+		print_nl();
+	delete_json_obj();
 	fflush(stdout);
 }
 

@@ -10,8 +10,8 @@
 
 #include "client.h"
 #include "fmt.h"
-#include "json.h"
 #include "output.h"
+#include "print.h"
 #include "seqtrack.h"
 #include "watch.h"
 
@@ -23,97 +23,98 @@ static void watch_signal(int sig)
 	watch_stop = 1;
 }
 
+/* Each line is an output of its own: text, or a JSON object never indented. */
+static void line_begin(bool json)
+{
+	new_json_obj(stdout, json, false, false);
+	open_json_object(NULL);
+}
+
+static void line_end(void)
+{
+	print_nl();
+	close_json_object();
+	delete_json_obj();
+}
+
 void watch_report_gap(uint64_t from, uint64_t to, void *arg)
 {
 	(void)arg;
-	if (opt.json)
-		printf("{\"gap\":%llu,\"from\":%llu,\"to\":%llu}\n",
-		       (unsigned long long)(to - from + 1),
-		       (unsigned long long)from, (unsigned long long)to);
-	else
-		printf("gap: %llu event%s lost (seq %llu..%llu)\n",
-		       (unsigned long long)(to - from + 1), to == from ? "" : "s",
-		       (unsigned long long)from, (unsigned long long)to);
+	line_begin(opt.json);
+	print_u64(PRINT_ANY, "gap", "gap: %llu", to - from + 1);
+	print_text(" event%s lost", to == from ? "" : "s");
+	print_u64(PRINT_ANY, "from", " (seq %llu", from);
+	print_u64(PRINT_ANY, "to", "..%llu)", to);
+	line_end();
 	fflush(stdout);
 }
 
 static void report_overrun(void)
 {
-	if (opt.json)
-		printf("{\"overrun\":true}\n");
-	else
-		printf("overrun: events lost (socket buffer)\n");
+	line_begin(opt.json);
+	print_bool(PRINT_JSON, "overrun", NULL, true);
+	print_text("overrun: events lost (socket buffer)");
+	line_end();
 	fflush(stdout);
+}
+
+static void print_event(const struct event *ev, bool json)
+{
+	char buf[ENDPOINT_LEN];
+	unsigned int c;
+
+	line_begin(json);
+	print_u64(PRINT_ANY, "seq", "seq %llu ", ev->seq);
+	if (ev->type == TCPOBS_EVENT_TYPE_LISTEN_DROP && ev->has_listener) {
+		const char *cn = ev->has_cause ? cause_name(ev->cause) : NULL;
+
+		print_string(PRINT_JSON, "type", NULL, "listen_drop");
+		print_secs(PRINT_JSON, "time", NULL, ev->time);
+		listener_local(&ev->l, buf, sizeof(buf));
+		print_string(PRINT_FP, NULL, "listen-drop %s", buf);
+		print_string(PRINT_ANY, "cause", " cause %s", cn ? cn : "unknown");
+		print_listener(PRINT_JSON, &ev->l);
+		/* Text: the listener's non-zero counts. */
+		for (c = 0; c < NCAUSES; c++)
+			if (ev->l.cause[c])
+				print_text(" %s %llu", cause_name(c),
+					   (unsigned long long)ev->l.cause[c]);
+	} else if (ev->type == TCPOBS_EVENT_TYPE_STATE && ev->has_socket) {
+		print_string(PRINT_ANY, "type", NULL, "state");
+		print_secs(PRINT_JSON, "time", NULL, ev->time);
+		sock_local(&ev->s, buf, sizeof(buf));
+		print_string(PRINT_ANY, "local", " %s", buf);
+		sock_peer(&ev->s, buf, sizeof(buf));
+		print_string(PRINT_ANY, "peer", " %s", buf);
+		print_string(PRINT_ANY, "old", " %s", state_name(ev->old_state));
+		print_string(PRINT_ANY, "new", " -> %s", state_name(ev->new_state));
+		fmt_cookie(buf, sizeof(buf), ev->s.cookie);
+		print_string(PRINT_ANY, "cookie", " cookie %s", buf);
+		print_string(PRINT_JSON, "family", NULL, family_name(ev->s.family));
+	} else {
+		print_u64(PRINT_ANY, "type", "type %llu", ev->type);
+		print_secs(PRINT_JSON, "time", NULL, ev->time);
+	}
+	line_end();
 }
 
 void watch_print_event_text(const struct event *ev)
 {
-	char local[ENDPOINT_LEN], peer[ENDPOINT_LEN], ck[32];
-	unsigned int c;
-
-	printf("seq %llu ", (unsigned long long)ev->seq);
-	if (ev->type == TCPOBS_EVENT_TYPE_LISTEN_DROP && ev->has_listener) {
-		const char *cn = ev->has_cause ? cause_name(ev->cause) : NULL;
-
-		listener_local(&ev->l, local, sizeof(local));
-		printf("listen-drop %s cause %s", local, cn ? cn : "unknown");
-		for (c = 0; c < NCAUSES; c++)
-			if (ev->l.cause[c])
-				printf(" %s %llu", cause_name(c),
-				       (unsigned long long)ev->l.cause[c]);
-		putchar('\n');
-	} else if (ev->type == TCPOBS_EVENT_TYPE_STATE && ev->has_socket) {
-		sock_local(&ev->s, local, sizeof(local));
-		sock_peer(&ev->s, peer, sizeof(peer));
-		fmt_cookie(ck, sizeof(ck), ev->s.cookie);
-		printf("state %s %s %s -> %s cookie %s\n", local, peer,
-		       state_name(ev->old_state), state_name(ev->new_state), ck);
-	} else {
-		printf("type %u\n", ev->type);
-	}
+	print_event(ev, false);
 }
 
 void watch_print_event_json(const struct event *ev)
 {
-	char buf[ENDPOINT_LEN];
-	struct json j;
-
-	json_init(&j, stdout, false);	/* one object per line */
-	json_obj_begin(&j);
-	json_kv_u64(&j, "seq", ev->seq);
-	fmt_secs3(buf, sizeof(buf), ev->time);
-	if (ev->type == TCPOBS_EVENT_TYPE_LISTEN_DROP && ev->has_listener) {
-		json_kv_str(&j, "type", "listen_drop");
-		json_kv_raw(&j, "time", buf);
-		json_kv_str(&j, "cause", ev->has_cause && cause_name(ev->cause) ?
-			    cause_name(ev->cause) : "unknown");
-		json_listener_fields(&j, &ev->l);
-	} else if (ev->type == TCPOBS_EVENT_TYPE_STATE && ev->has_socket) {
-		json_kv_str(&j, "type", "state");
-		json_kv_raw(&j, "time", buf);
-		sock_local(&ev->s, buf, sizeof(buf));
-		json_kv_str(&j, "local", buf);
-		sock_peer(&ev->s, buf, sizeof(buf));
-		json_kv_str(&j, "peer", buf);
-		json_kv_str(&j, "old", state_name(ev->old_state));
-		json_kv_str(&j, "new", state_name(ev->new_state));
-		fmt_cookie(buf, sizeof(buf), ev->s.cookie);
-		json_kv_str(&j, "cookie", buf);
-		json_kv_str(&j, "family", family_name(ev->s.family));
-	} else {
-		json_kv_u64(&j, "type", ev->type);
-		json_kv_raw(&j, "time", buf);
-	}
-	json_obj_end(&j);
+	print_event(ev, true);
 }
 
 static bool event_wanted(const struct event *ev, uint32_t mask)
 {
 	switch (ev->type) {
 	case TCPOBS_EVENT_TYPE_LISTEN_DROP:
-		return mask & TCPOBS_EVENT_LISTEN_DROPS;
+		return mask & TCPOBS_EVENTS_LISTEN_DROPS;
 	case TCPOBS_EVENT_TYPE_STATE:
-		return mask & TCPOBS_EVENT_STATES;
+		return mask & TCPOBS_EVENTS_STATES;
 	default:
 		return false;
 	}
@@ -215,7 +216,7 @@ int cmd_watch(const struct cmd_args *a)
 	int rc, err;
 
 	memset(&w, 0, sizeof(w));
-	w.mask = a->events ? a->events : TCPOBS_EVENT_LISTEN_DROPS;
+	w.mask = a->events ? a->events : TCPOBS_EVENTS_LISTEN_DROPS;
 	seq_init(&w.seq);
 	rc = client_open(&w.ctl, a->name, true);
 	if (rc)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nlfuzz: send random and mutated requests to the tcpobs generic netlink
- * family and check that the kernel answers every one of them with an
- * error or a well-formed reply.
+ * family (version 2, Documentation/netlink/specs/tcpobs.yaml) and check
+ * that the kernel answers every one of them with an error or a well-formed
+ * reply: structurally sound, and every attribute of its command's
+ * attribute set, of its type's length, nests flagged and right inside.
  *
  *   nlfuzz [-u] [-q] [-v] [-n COUNT] [-s SEED] [-b BATCH] [-k KIND]
  *   nlfuzz -o                   print the namespace's options and exit
@@ -12,9 +14,11 @@
  *
  * First one valid request per command (the baseline), then COUNT requests
  * in all (default 100000): valid ones and mutations of them (unknown
- * commands, wrong attribute types, lengths and values, nests without
- * NLA_F_NESTED, huge and deep nests, truncated messages and attributes,
- * odd nlmsg_flags, genl versions and types, random bytes), sent in batches
+ * commands, a do of a dump command and the reverse, attributes outside the
+ * command's policy, wrong lengths and values out of range, nests where
+ * requests take none (with or without NLA_F_NESTED, version 1's among
+ * them), huge and deep nests, truncated messages and attributes, odd
+ * nlmsg_flags, genl versions and types, random bytes), sent in batches
  * of up to BATCH (default 16) per sendmsg and tracked by nlmsg_seq. Now and
  * then a dump on a fresh socket is abandoned after its first part: the
  * socket is closed, or the next request is sent while the dump is still
@@ -50,6 +54,7 @@
  * usage or setup error.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -63,7 +68,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../kmod/uapi/tcpobs.h"
+#include "../../kmod/uapi/linux/tcpobs.h"
 
 #define MAX_BATCH	64
 #define BATCH_BYTES	(64 * 1024)	/* flush a batch beyond this */
@@ -211,6 +216,11 @@ static size_t attr_u32(struct msg *m, uint16_t type, uint32_t v)
 	return attr(m, type, &v, 4);
 }
 
+static size_t attr_u64(struct msg *m, uint16_t type, uint64_t v)
+{
+	return attr(m, type, &v, 8);
+}
+
 static size_t nest_start(struct msg *m, uint16_t type)
 {
 	return attr(m, type | NLA_F_NESTED, NULL, 0);
@@ -249,9 +259,156 @@ static void finish(struct msg *m)
 	nlh_of(m)->nlmsg_len = m->len;
 }
 
+/* --- the family, version 2 (Documentation/netlink/specs/tcpobs.yaml) --------- */
+
+/*
+ * An attribute set: what the kernel may put at each attribute type, from
+ * 0 (none, '-') to the set's maximum: 'p' pad, '1' u8, '2' u16, '4' u32,
+ * '8' u64 or s64, 'a' an address (4 or 16 bytes), 's' a NUL-terminated
+ * string, 'n' a nest (NLA_F_NESTED) of the set nests[] gives.
+ */
+struct aset;
+
+struct nest_of {
+	uint16_t type;
+	const struct aset *set;
+};
+
+struct aset {
+	const char *name, *types;
+	unsigned int max;
+	const struct nest_of *nests;	/* ends with type 0 */
+};
+
+#define ASET(var, name, max, types, nests)					\
+	_Static_assert(sizeof(types) == (max) + 2, name ": a type per attribute"); \
+	static const struct aset var = { name, types, max, nests }
+
+ASET(set_tw_stats, "timewait-stats", TCPOBS_A_TIMEWAIT_STATS_MAX, "-p88888888888", NULL);
+ASET(set_ecn_stats, "ecn-stats", TCPOBS_A_ECN_STATS_MAX, "-p88888888888888888888888", NULL);
+static const struct nest_of stats_nests[] = {
+	{ TCPOBS_A_STATS_TIMEWAIT, &set_tw_stats }, { TCPOBS_A_STATS_ECN, &set_ecn_stats }, { 0 },
+};
+ASET(set_stats, "stats", TCPOBS_A_STATS_MAX, "-p88888888888888888888888888888nn", stats_nests);
+ASET(set_transition, "transition", TCPOBS_A_TRANSITION_MAX, "-p118", NULL);
+ASET(set_cause, "cause", TCPOBS_A_CAUSE_MAX, "-p1888", NULL);
+static const struct nest_of listener_nests[] = {
+	{ TCPOBS_A_LISTENER_CAUSE, &set_cause }, { 0 },
+};
+ASET(set_listener, "listener", TCPOBS_A_LISTENER_MAX, "-p1a28444448888888n", listener_nests);
+ASET(set_socket, "socket", TCPOBS_A_SOCKET_MAX, "-p1aa221884818888888882", NULL);
+ASET(set_tw_row, "tw-row", TCPOBS_A_TW_ROW_MAX, "-p21a8", NULL);
+static const struct nest_of tw_table_nests[] = {
+	{ TCPOBS_A_TW_TABLE_ROW, &set_tw_row }, { 0 },
+};
+ASET(set_tw_table, "tw-table", TCPOBS_A_TW_TABLE_MAX, "-p18n", tw_table_nests);
+ASET(set_tw_age, "tw-age", TCPOBS_A_TW_AGE_MAX, "-p448", NULL);
+static const struct nest_of timewait_nests[] = {
+	{ TCPOBS_A_TIMEWAIT_TOTALS, &set_tw_stats }, { TCPOBS_A_TIMEWAIT_TABLE, &set_tw_table },
+	{ TCPOBS_A_TIMEWAIT_AGE, &set_tw_age }, { 0 },
+};
+ASET(set_timewait, "timewait", TCPOBS_A_TIMEWAIT_MAX, "-p4nnn", timewait_nests);
+ASET(set_lifetime, "lifetime", TCPOBS_A_LIFETIME_MAX, "-p1888", NULL);
+ASET(set_ecn_service, "ecn-service", TCPOBS_A_ECN_SERVICE_MAX, "-p1288888888888", NULL);
+static const struct nest_of ecn_nests[] = {
+	{ TCPOBS_A_ECN_TOTALS, &set_ecn_stats }, { TCPOBS_A_ECN_SERVICE, &set_ecn_service }, { 0 },
+};
+ASET(set_ecn, "ecn", TCPOBS_A_ECN_MAX, "-pnn", ecn_nests);
+ASET(set_options, "options", TCPOBS_A_OPTIONS_MAX, "-44", NULL);
+ASET(set_feature, "feature", TCPOBS_A_FEATURE_MAX, "-s1s", NULL);
+
+static const struct aset *nest_set(const struct aset *s, unsigned int type)
+{
+	const struct nest_of *n;
+
+	for (n = s->nests; n && n->type; n++)
+		if (n->type == type)
+			return n->set;
+	return NULL;
+}
+
+/* A request attribute: what its policy takes. */
+enum akind {
+	A_FAMILY,	/* u8, 2 or 10 (a validation function) */
+	A_PORT,		/* be16, any */
+	A_STATE,	/* u8, 1..13 */
+	A_TOP,		/* u32, 1..TCPOBS_TW_TOP_MAX */
+	A_EVENTS,	/* u32, mask 0x3 */
+	A_INTERVAL,	/* u32, 1..60000 */
+};
+
+static const uint8_t akind_len[] = {
+	[A_FAMILY] = 1, [A_PORT] = 2, [A_STATE] = 1, [A_TOP] = 4,
+	[A_EVENTS] = 4, [A_INTERVAL] = 4,
+};
+
+struct rattr {
+	uint16_t type;
+	uint8_t kind;
+};
+
+/*
+ * A command: a do or a dump (never both), with a reply (a do; a dump's
+ * parts may be none); its attribute set (of its replies, and whose other
+ * attributes its requests may not carry); its request attributes (the
+ * policy of the op; none: every attribute is refused).
+ */
+struct cmd_spec {
+	uint8_t cmd, dump, reply;
+	const struct aset *set;
+	uint8_t n_attrs;
+	struct rattr attrs[3];
+};
+
+static const struct cmd_spec cmd_specs[] = {
+	{ TCPOBS_CMD_GET_STATS, 0, 1, &set_stats, 0, { { 0, 0 } } },
+	{ TCPOBS_CMD_GET_STATES, 1, 0, &set_transition, 0, { { 0, 0 } } },
+	{ TCPOBS_CMD_GET_LISTENER, 1, 0, &set_listener, 2,
+	  { { TCPOBS_A_LISTENER_FAMILY, A_FAMILY }, { TCPOBS_A_LISTENER_PORT, A_PORT } } },
+	{ TCPOBS_CMD_GET_SOCKET, 1, 0, &set_socket, 3,
+	  { { TCPOBS_A_SOCKET_FAMILY, A_FAMILY }, { TCPOBS_A_SOCKET_STATE, A_STATE },
+	    { TCPOBS_A_SOCKET_PORT, A_PORT } } },
+	{ TCPOBS_CMD_GET_TIMEWAIT, 1, 0, &set_timewait, 1, { { TCPOBS_A_TIMEWAIT_TOP, A_TOP } } },
+	{ TCPOBS_CMD_GET_LIFETIMES, 1, 0, &set_lifetime, 0, { { 0, 0 } } },
+	{ TCPOBS_CMD_GET_ECN, 1, 0, &set_ecn, 0, { { 0, 0 } } },
+	{ TCPOBS_CMD_RESET, 0, 0, &set_stats, 0, { { 0, 0 } } },
+	{ TCPOBS_CMD_SET_OPTIONS, 0, 0, &set_options, 2,
+	  { { TCPOBS_A_OPTIONS_EVENTS, A_EVENTS }, { TCPOBS_A_OPTIONS_INTERVAL_MS, A_INTERVAL } } },
+	{ TCPOBS_CMD_GET_OPTIONS, 0, 1, &set_options, 0, { { 0, 0 } } },
+	{ TCPOBS_CMD_GET_FEATURES, 1, 0, &set_feature, 0, { { 0, 0 } } },
+};
+#define N_CMDS (sizeof(cmd_specs) / sizeof(cmd_specs[0]))
+
+/* The commands whose requests take attributes. */
+static const uint8_t cmds_with_attrs[] = {
+	TCPOBS_CMD_GET_LISTENER, TCPOBS_CMD_GET_SOCKET,
+	TCPOBS_CMD_GET_TIMEWAIT, TCPOBS_CMD_SET_OPTIONS,
+};
+
+/*
+ * Version 1's numbers, for the requests an old client still sends: its
+ * nested filter (type 9: PORT 1, FAMILY 2, STATE 3) and options (type 15).
+ */
+#define V1_A_FILTER		9
+#define V1_A_FILTER_PORT	1
+#define V1_A_OPTIONS		15
+#define V1_A_OPT_INTERVAL_MS	2
+
+static const struct cmd_spec *spec_of(uint8_t cmd)
+{
+	size_t i;
+
+	for (i = 0; i < N_CMDS; i++)
+		if (cmd_specs[i].cmd == cmd)
+			return &cmd_specs[i];
+	return NULL;
+}
+
 static int is_dump_cmd(uint8_t cmd)
 {
-	return cmd == TCPOBS_CMD_GET_LISTENER || cmd == TCPOBS_CMD_GET_SOCKET;
+	const struct cmd_spec *c = spec_of(cmd);
+
+	return c && c->dump;
 }
 
 static int is_priv_cmd(uint8_t cmd)
@@ -259,63 +416,123 @@ static int is_priv_cmd(uint8_t cmd)
 	return cmd == TCPOBS_CMD_RESET || cmd == TCPOBS_CMD_SET_OPTIONS;
 }
 
-static const uint8_t valid_cmds[] = {
-	TCPOBS_CMD_GET_STATS, TCPOBS_CMD_GET_LISTENER, TCPOBS_CMD_GET_SOCKET,
-	TCPOBS_CMD_GET_TIMEWAIT, TCPOBS_CMD_GET_LIFETIMES, TCPOBS_CMD_GET_ECN,
-	TCPOBS_CMD_RESET, TCPOBS_CMD_SET_OPTIONS, TCPOBS_CMD_GET_OPTIONS,
-	TCPOBS_CMD_GET_FEATURES,
-};
-#define N_VALID_CMDS (sizeof(valid_cmds) / sizeof(valid_cmds[0]))
-
-static void valid_filter(struct msg *m, uint8_t cmd)
+/* Every 'n' of a set has its nested set (a mistake of this file's). */
+static int schema_ok(const struct aset *s, int depth)
 {
-	size_t n = nest_start(m, TCPOBS_A_FILTER);
+	unsigned int t;
 
-	if (chance(2))
-		attr_u16(m, TCPOBS_A_FILTER_PORT, chance(2) ? 9300 + rn(4) : rnd());
-	if (chance(2))
-		attr_u8(m, TCPOBS_A_FILTER_FAMILY, chance(2) ? AF_INET : AF_INET6);
-	if (cmd == TCPOBS_CMD_GET_SOCKET && chance(2))
-		attr_u8(m, TCPOBS_A_FILTER_STATE, 1 + rn(11));
-	nest_end(m, n);
+	if (depth > 4)
+		return 0;
+	for (t = 1; t <= s->max; t++) {
+		const struct aset *n = nest_set(s, t);
+
+		if ((s->types[t] == 'n') != !!n || (n && !schema_ok(n, depth + 1))) {
+			fprintf(stderr, "nlfuzz: attribute %u of set %s\n", t, s->name);
+			return 0;
+		}
+	}
+	return 1;
 }
 
-static void valid_options(struct msg *m)
-{
-	size_t n = nest_start(m, TCPOBS_A_OPTIONS);
-	unsigned int which = 1 + rn(3);
+/* --- building requests ------------------------------------------------------ */
 
-	if (which & 1)
-		attr_u32(m, TCPOBS_A_OPT_EVENTS, rn(TCPOBS_EVENT_ALL + 1));
-	if (which & 2)
-		attr_u32(m, TCPOBS_A_OPT_INTERVAL_MS, 1 + rn(60000));
-	nest_end(m, n);
+static size_t attr_be16(struct msg *m, uint16_t type, uint16_t v)
+{
+	return attr_u16(m, type, htons(v));
+}
+
+static uint32_t valid_value(uint8_t kind)
+{
+	switch (kind) {
+	case A_FAMILY:
+		return chance(2) ? AF_INET : AF_INET6;
+	case A_PORT:
+		return chance(2) ? 9300 + rn(4) : (uint16_t)rnd();
+	case A_STATE:
+		return 1 + rn(13);
+	case A_TOP:
+		return 1 + rn(TCPOBS_TW_TOP_MAX);
+	case A_EVENTS:
+		return rn((TCPOBS_EVENTS_LISTEN_DROPS | TCPOBS_EVENTS_STATES) + 1);
+	default:
+		return 1 + rn(60000);
+	}
+}
+
+/* A value the policy refuses (a port has none: any value goes). */
+static uint32_t bad_value(uint8_t kind)
+{
+	static const uint8_t fam[] = { 0, 1, 3, 7, 9, 11, 0xff };
+	static const uint32_t top[] = { 0, TCPOBS_TW_TOP_MAX + 1, 1000, 0xffffffff, 0x80000000 };
+	static const uint32_t iv[] = { 0, 60001, 0xffffffff, 100000 };
+	uint8_t v;
+
+	switch (kind) {
+	case A_FAMILY:
+		if (chance(2))
+			return fam[rn(sizeof(fam))];
+		do
+			v = rnd();
+		while (v == AF_INET || v == AF_INET6);
+		return v;
+	case A_STATE:
+		return chance(2) ? 0 : 14 + rn(242);
+	case A_TOP:
+		return top[rn(sizeof(top) / sizeof(top[0]))];
+	case A_EVENTS:
+		return (4U << rn(30)) | rn(4);
+	case A_INTERVAL:
+		return iv[rn(sizeof(iv) / sizeof(iv[0]))];
+	default:
+		return rnd();
+	}
+}
+
+/* The attribute @a with the value @v, in its length. */
+static size_t put_value(struct msg *m, const struct rattr *a, uint32_t v)
+{
+	switch (akind_len[a->kind]) {
+	case 1:
+		return attr_u8(m, a->type, v);
+	case 2:
+		return attr_be16(m, a->type, v);
+	default:
+		return attr_u32(m, a->type, v);
+	}
+}
+
+/* Valid request attributes for @c, at random; set-options gets at least one. */
+static void valid_attrs(struct msg *m, const struct cmd_spec *c)
+{
+	unsigned int i, which;
+
+	if (c->cmd == TCPOBS_CMD_SET_OPTIONS) {
+		which = 1 + rn(3);
+		for (i = 0; i < c->n_attrs; i++)
+			if (which & (1U << i))
+				put_value(m, &c->attrs[i], valid_value(c->attrs[i].kind));
+		return;
+	}
+	for (i = 0; i < c->n_attrs; i++)
+		if (chance(2))
+			put_value(m, &c->attrs[i], valid_value(c->attrs[i].kind));
+}
+
+/* The flags of a valid request for @c. */
+static uint16_t valid_flags(const struct cmd_spec *c)
+{
+	if (c->dump)
+		return NLM_F_REQUEST | NLM_F_DUMP | (chance(4) ? NLM_F_ACK : 0);
+	return NLM_F_REQUEST | NLM_F_ACK;
 }
 
 /* A valid request for @cmd, attributes included at random. */
 static void valid_request(struct msg *m, uint8_t cmd)
 {
-	uint16_t flags = NLM_F_REQUEST;
+	const struct cmd_spec *c = spec_of(cmd);
 
-	if (is_dump_cmd(cmd))
-		flags |= NLM_F_DUMP | (chance(4) ? NLM_F_ACK : 0);
-	else
-		flags |= NLM_F_ACK;
-	header(m, family_id, flags, cmd);
-	switch (cmd) {
-	case TCPOBS_CMD_GET_LISTENER:
-	case TCPOBS_CMD_GET_SOCKET:
-		if (chance(2))
-			valid_filter(m, cmd);
-		break;
-	case TCPOBS_CMD_GET_TIMEWAIT:
-		if (chance(2))
-			attr_u32(m, TCPOBS_A_TOP, 1 + rn(64));
-		break;
-	case TCPOBS_CMD_SET_OPTIONS:
-		valid_options(m);
-		break;
-	}
+	header(m, family_id, valid_flags(c), cmd);
+	valid_attrs(m, c);
 	finish(m);
 }
 
@@ -330,98 +547,104 @@ static uint8_t random_valid_cmd(void)
 	if (chance(128))
 		return TCPOBS_CMD_GET_ECN;
 	do
-		cmd = valid_cmds[rn(N_VALID_CMDS)];
+		cmd = cmd_specs[rn(N_CMDS)].cmd;
 	while (cmd == TCPOBS_CMD_GET_ECN);
 	return cmd;
+}
+
+/* A dump command at random (GET_ECN rare, as above). */
+static uint8_t random_dump_cmd(void)
+{
+	uint8_t cmd;
+
+	do
+		cmd = random_valid_cmd();
+	while (!is_dump_cmd(cmd));
+	return cmd;
+}
+
+static const struct cmd_spec *random_spec_with_attrs(void)
+{
+	return spec_of(cmds_with_attrs[rn(sizeof(cmds_with_attrs))]);
 }
 
 /* A valid request that carries at least one attribute. */
 static void request_with_attrs(struct msg *m)
 {
-	static const uint8_t with[] = {
-		TCPOBS_CMD_GET_LISTENER, TCPOBS_CMD_GET_SOCKET,
-		TCPOBS_CMD_GET_TIMEWAIT, TCPOBS_CMD_SET_OPTIONS,
-	};
-	uint8_t cmd = with[rn(sizeof(with))];
+	const struct cmd_spec *c = random_spec_with_attrs();
+	const struct rattr *a;
 
-	valid_request(m, cmd);
+	valid_request(m, c->cmd);
 	if (m->len > GENL_HDRLEN + NLMSG_HDRLEN)
 		return;
-	if (cmd == TCPOBS_CMD_GET_TIMEWAIT)
-		attr_u32(m, TCPOBS_A_TOP, 1 + rn(64));
-	else
-		valid_filter(m, cmd);
+	a = &c->attrs[rn(c->n_attrs)];
+	put_value(m, a, valid_value(a->kind));
 	finish(m);
 }
 
-/* An attribute of a known type with a wrong length or value. */
+/* An attribute of a command's policy with a wrong length or value. */
 static void bad_len_attr(struct msg *m)
 {
 	static const size_t lens[] = { 0, 1, 2, 3, 5, 6, 7, 8, 12, 16, 64 };
+	const struct cmd_spec *c = random_spec_with_attrs();
+	const struct rattr *a = &c->attrs[rn(c->n_attrs)];
 	unsigned char junk[64];
-	size_t n, len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+	size_t len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+	unsigned int i;
 
 	rnd_bytes(junk, sizeof(junk));
-	switch (rn(8)) {
-	case 0:		/* TOP: u32 */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_GET_TIMEWAIT);
-		attr(m, TCPOBS_A_TOP, junk, len);
+	header(m, family_id, valid_flags(c), c->cmd);
+	switch (rn(6)) {
+	case 0:		/* the wrong length */
+		while (len == akind_len[a->kind])
+			len = lens[rn(sizeof(lens) / sizeof(lens[0]))];
+		attr(m, a->type, junk, len);
 		break;
-	case 1: {	/* TOP out of range */
-		static const uint32_t v[] = { 0, 65, 1000, 0xffffffff, 0x80000000 };
+	case 1:		/* a value out of range (a port: the wrong length) */
+		if (a->kind == A_PORT)
+			attr(m, a->type, junk, chance(2) ? 1 : 4);
+		else
+			put_value(m, a, bad_value(a->kind));
+		break;
+	case 2:		/* valid attributes, and one bad value among them */
+		for (i = 0; i < c->n_attrs; i++) {
+			if (&c->attrs[i] == a && a->kind != A_PORT)
+				put_value(m, a, bad_value(a->kind));
+			else
+				put_value(m, &c->attrs[i], valid_value(c->attrs[i].kind));
+		}
+		if (a->kind == A_PORT)
+			attr(m, a->type, junk, len == 2 ? 0 : len);
+		break;
+	case 3:		/* a "nest" whose payload is not whole attributes */
+		attr(m, a->type | NLA_F_NESTED, junk, 1 + rn(3));
+		break;
+	case 4: {	/* the attribute of another command's policy */
+		const struct cmd_spec *o = random_spec_with_attrs();
+		const struct rattr *b = &o->attrs[rn(o->n_attrs)];
 
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_GET_TIMEWAIT);
-		attr_u32(m, TCPOBS_A_TOP, v[rn(5)]);
+		put_value(m, b, valid_value(b->kind));
 		break;
 	}
-	case 2:		/* a filter member of the wrong length */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP,
-		       chance(2) ? TCPOBS_CMD_GET_SOCKET : TCPOBS_CMD_GET_LISTENER);
-		n = nest_start(m, TCPOBS_A_FILTER);
-		attr(m, TCPOBS_A_FILTER_PORT + rn(3), junk, len);
-		nest_end(m, n);
-		break;
-	case 3:		/* filter values out of range */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP,
-		       chance(2) ? TCPOBS_CMD_GET_SOCKET : TCPOBS_CMD_GET_LISTENER);
-		n = nest_start(m, TCPOBS_A_FILTER);
-		if (chance(2))
-			attr_u8(m, TCPOBS_A_FILTER_FAMILY, rnd());
-		else
-			attr_u8(m, TCPOBS_A_FILTER_STATE, chance(2) ? 0 : 12 + rn(244));
-		nest_end(m, n);
-		break;
-	case 4:		/* an option of the wrong length */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
-		n = nest_start(m, TCPOBS_A_OPTIONS);
-		attr(m, TCPOBS_A_OPT_EVENTS + rn(2), junk, len);
-		nest_end(m, n);
-		break;
-	case 5: {	/* option values out of range */
-		static const uint32_t iv[] = { 0, 60001, 0xffffffff, 100000 };
-
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
-		n = nest_start(m, TCPOBS_A_OPTIONS);
-		if (chance(2))
-			attr_u32(m, TCPOBS_A_OPT_EVENTS, 4U << rn(29));
-		else
-			attr_u32(m, TCPOBS_A_OPT_INTERVAL_MS, iv[rn(4)]);
-		nest_end(m, n);
-		break;
-	}
-	case 6:		/* a nest whose payload is not whole attributes */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK,
-		       chance(2) ? TCPOBS_CMD_SET_OPTIONS : TCPOBS_CMD_GET_SOCKET);
-		attr(m, (chance(2) ? TCPOBS_A_OPTIONS : TCPOBS_A_FILTER) | NLA_F_NESTED,
-		     junk, 1 + rn(3));
-		break;
-	default:	/* an empty nest or an empty message where one is needed */
+	default:	/* no attribute where one is needed, or an empty one */
 		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
 		if (chance(2))
-			nest_end(m, nest_start(m, TCPOBS_A_OPTIONS));
+			attr(m, TCPOBS_A_OPTIONS_EVENTS + rn(2), NULL, 0);
 		break;
 	}
 	finish(m);
+}
+
+/* A random attribute type of @s, beyond it now and then, flags and all. */
+static uint16_t random_type(const struct aset *s)
+{
+	uint16_t type = rn(s->max + 8);
+
+	if (chance(4))
+		type |= chance(2) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER;
+	if (chance(8))
+		type = rnd();
+	return type;
 }
 
 /* Valid request plus random attributes, at the top or in a nest. */
@@ -430,41 +653,68 @@ static void bad_type_attrs(struct msg *m)
 	unsigned char junk[16];
 	unsigned int i, n = 1 + rn(4);
 	uint8_t cmd = random_valid_cmd();
+	const struct aset *s = spec_of(cmd)->set;
 	size_t nest = 0;
 
 	valid_request(m, cmd);
 	if (chance(3))
-		nest = nest_start(m, chance(2) ? TCPOBS_A_FILTER : TCPOBS_A_OPTIONS);
+		nest = nest_start(m, chance(4) ? V1_A_FILTER : rn(s->max + 2));
 	for (i = 0; i < n; i++) {
-		uint16_t type = rn(TCPOBS_A_MAX + 8);
-
-		if (chance(4))
-			type |= chance(2) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER;
-		if (chance(8))
-			type = rnd();
 		rnd_bytes(junk, sizeof(junk));
-		attr(m, type, junk, rn(17));
+		attr(m, random_type(s), junk, rn(17));
 	}
 	if (nest)
 		nest_end(m, nest);
 	finish(m);
 }
 
+/*
+ * Nests where there are none: version 2's requests take no nest. A nest
+ * without NLA_F_NESTED (version 1's filter or options, a nest of the
+ * command's set), or a request attribute flagged NLA_F_NESTED.
+ */
 static void no_nest_flag(struct msg *m)
 {
 	struct nlattr *a;
 	size_t n;
 
-	if (chance(2)) {
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
-		n = nest_start(m, TCPOBS_A_OPTIONS);
-		attr_u32(m, TCPOBS_A_OPT_INTERVAL_MS, 100);
-	} else {
-		uint8_t cmd = chance(2) ? TCPOBS_CMD_GET_SOCKET : TCPOBS_CMD_GET_LISTENER;
+	switch (rn(3)) {
+	case 0:		/* version 1's nests */
+		if (chance(2)) {
+			header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
+			n = nest_start(m, V1_A_OPTIONS);
+			attr_u32(m, V1_A_OPT_INTERVAL_MS, 100);
+		} else {
+			header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP,
+			       chance(2) ? TCPOBS_CMD_GET_SOCKET : TCPOBS_CMD_GET_LISTENER);
+			n = nest_start(m, V1_A_FILTER);
+			attr_u16(m, V1_A_FILTER_PORT, 9300);
+		}
+		break;
+	case 1: {	/* a nest of the command's set */
+		const struct cmd_spec *c;
+		unsigned int k = 0;
 
-		header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP, cmd);
-		n = nest_start(m, TCPOBS_A_FILTER);
-		attr_u16(m, TCPOBS_A_FILTER_PORT, 9300);
+		do
+			c = &cmd_specs[rn(N_CMDS)];
+		while (!c->set->nests);
+		while (c->set->nests[k].type)
+			k++;
+		header(m, family_id, valid_flags(c), c->cmd);
+		n = nest_start(m, c->set->nests[rn(k)].type);
+		attr_u64(m, 2, 1);
+		break;
+	}
+	default: {	/* a request attribute with the flag */
+		const struct cmd_spec *c = random_spec_with_attrs();
+		const struct rattr *ra = &c->attrs[rn(c->n_attrs)];
+
+		header(m, family_id, valid_flags(c), c->cmd);
+		n = put_value(m, ra, valid_value(ra->kind));
+		((struct nlattr *)(m->b + n))->nla_type |= NLA_F_NESTED;
+		finish(m);
+		return;
+	}
 	}
 	nest_end(m, n);
 	a = (struct nlattr *)(m->b + n);
@@ -476,33 +726,37 @@ static void no_nest_flag(struct msg *m)
 static void huge(struct msg *m)
 {
 	unsigned int i, n = chance(16) ? 1000 + rn(6000) : 10 + rn(300);
-	size_t nest;
 
 	switch (rn(4)) {
-	case 0:		/* TOP repeated: valid, the last one counts */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_GET_TIMEWAIT);
-		for (i = 0; i < n; i++)
-			attr_u32(m, TCPOBS_A_TOP, 1 + rn(64));
-		break;
-	case 1:		/* a filter with thousands of members */
-		header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP, TCPOBS_CMD_GET_SOCKET);
-		nest = nest_start(m, TCPOBS_A_FILTER);
+	case 0:		/* top repeated: valid, the last one counts */
+		header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP, TCPOBS_CMD_GET_TIMEWAIT);
 		for (i = 0; i < n && m->len < 60000; i++)
-			attr_u16(m, TCPOBS_A_FILTER_PORT, rnd());
-		nest_end(m, nest);
+			attr_u32(m, TCPOBS_A_TIMEWAIT_TOP, 1 + rn(TCPOBS_TW_TOP_MAX));
 		break;
-	case 2:		/* options repeated inside one nest */
+	case 1: {	/* a socket or listener filter repeated */
+		const struct cmd_spec *c = spec_of(chance(2) ? TCPOBS_CMD_GET_SOCKET :
+						   TCPOBS_CMD_GET_LISTENER);
+
+		header(m, family_id, NLM_F_REQUEST | NLM_F_DUMP, c->cmd);
+		for (i = 0; i < n && m->len < 60000; i++) {
+			const struct rattr *a = &c->attrs[rn(c->n_attrs)];
+
+			put_value(m, a, valid_value(a->kind));
+		}
+		break;
+	}
+	case 2:		/* options repeated */
 		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
-		nest = nest_start(m, TCPOBS_A_OPTIONS);
 		for (i = 0; i < n && m->len < 60000; i++)
-			attr_u32(m, TCPOBS_A_OPT_INTERVAL_MS, 1 + rn(60000));
-		nest_end(m, nest);
+			attr_u32(m, TCPOBS_A_OPTIONS_INTERVAL_MS, 1 + rn(60000));
 		break;
 	default: {	/* one attribute of up to 60000 bytes */
 		size_t len = rn(chance(16) ? 60000 : 2048), off;
+		uint8_t cmd = random_valid_cmd();
+		const struct aset *s = spec_of(cmd)->set;
 
-		header(m, family_id, NLM_F_REQUEST | NLM_F_ACK, random_valid_cmd());
-		off = attr(m, chance(2) ? rn(TCPOBS_A_MAX + 2) : TCPOBS_A_FILTER | NLA_F_NESTED,
+		header(m, family_id, valid_flags(spec_of(cmd)), cmd);
+		off = attr(m, chance(2) ? rn(s->max + 2) : rn(s->max + 2) | NLA_F_NESTED,
 			   NULL, len);
 		if (chance(2))
 			rnd_bytes(m->b + off + NLA_HDRLEN, len);
@@ -517,12 +771,14 @@ static void deep(struct msg *m)
 {
 	size_t stack[1024];
 	unsigned int depth = 2 + rn(chance(4) ? 1000 : 40), i;
-	uint8_t cmd = chance(2) ? TCPOBS_CMD_SET_OPTIONS : TCPOBS_CMD_GET_SOCKET;
+	const struct cmd_spec *c = chance(2) ? &cmd_specs[rn(N_CMDS)] : random_spec_with_attrs();
 
-	header(m, family_id, NLM_F_REQUEST | (cmd == TCPOBS_CMD_GET_SOCKET ?
-		NLM_F_DUMP : NLM_F_ACK), cmd);
-	stack[0] = nest_start(m, cmd == TCPOBS_CMD_GET_SOCKET ?
-				 TCPOBS_A_FILTER : TCPOBS_A_OPTIONS);
+	header(m, family_id, valid_flags(c), c->cmd);
+	/* At a request attribute, a nest of the set, or beyond the set. */
+	if (c->n_attrs && chance(2))
+		stack[0] = nest_start(m, c->attrs[rn(c->n_attrs)].type);
+	else
+		stack[0] = nest_start(m, 1 + rn(c->set->max + 4));
 	for (i = 1; i < depth; i++)
 		stack[i] = nest_start(m, rn(5));
 	if (chance(2))
@@ -749,6 +1005,66 @@ static int tlvs_ok(const unsigned char *p, size_t len)
 	return 1;
 }
 
+/*
+ * The attributes of a reply against the spec (@len of them at @p, of the
+ * set @s): each in the set, of its type's length, nests flagged
+ * NLA_F_NESTED and right inside, nothing else flagged. NULL, or what is
+ * wrong. (attrs_ok() has checked the lengths add up.)
+ */
+static const char *reply_attrs(const struct aset *s, const unsigned char *p, size_t len,
+			       int depth)
+{
+	static char why[160];
+
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const void *)p;
+		unsigned int t = a->nla_type & NLA_TYPE_MASK;
+		int nested = !!(a->nla_type & NLA_F_NESTED);
+		size_t pl = a->nla_len - NLA_HDRLEN, al;
+		const char *bad = NULL, *sub;
+		char c = t >= 1 && t <= s->max ? s->types[t] : 0;
+
+		switch (c) {
+		case 0:
+			bad = "is not in the set";
+			break;
+		case '1': case '2': case '4': case '8':
+			if (pl != (size_t)(c - '0'))
+				bad = "has the wrong length";
+			break;
+		case 'a':
+			if (pl != 4 && pl != 16)
+				bad = "is no address";
+			break;
+		case 's':
+			if (!pl || p[NLA_HDRLEN + pl - 1])
+				bad = "is no NUL-terminated string";
+			break;
+		case 'n':
+			if (!nested)
+				bad = "is a nest without NLA_F_NESTED";
+			else if (depth >= 4)
+				bad = "is nested too deep";
+			else if ((sub = reply_attrs(nest_set(s, t), p + NLA_HDRLEN, pl, depth + 1)))
+				return sub;
+			break;
+		}
+		if (!bad && c != 'n' && nested)
+			bad = "is flagged NLA_F_NESTED";
+		if (bad) {
+			snprintf(why, sizeof(why), "reply attribute %u (%zu bytes) of set %s %s",
+				 t, pl, s->name, bad);
+			return why;
+		}
+		al = NLA_ALIGN(a->nla_len);
+		if (al > len)
+			al = len;
+		p += al;
+		len -= al;
+	}
+	return NULL;
+}
+
 static void record_answer(struct req *r, int err)
 {
 	r->done = 1;
@@ -816,13 +1132,19 @@ static void check_msg(const struct nlmsghdr *h, struct req *r, uint32_t portid)
 	if (h->nlmsg_type == family_id) {
 		const struct genlmsghdr *g = (const void *)payload;
 		int multi = !!(h->nlmsg_flags & NLM_F_MULTI);
+		const struct cmd_spec *c = plen < GENL_HDRLEN ? NULL : spec_of(g->cmd);
+		const char *why;
 
-		if (plen < GENL_HDRLEN || g->version != TCPOBS_GENL_VERSION ||
-		    g->cmd < TCPOBS_CMD_GET_STATS || g->cmd > TCPOBS_CMD_MAX ||
-		    g->cmd == TCPOBS_CMD_EVENT ||
-		    is_priv_cmd(g->cmd) ||
+		/* (no reply for reset, set-options; events are multicast only) */
+		if (!c || g->version != TCPOBS_GENL_VERSION || is_priv_cmd(g->cmd) ||
+		    multi != c->dump ||
 		    !attrs_ok(payload + GENL_HDRLEN, plen - GENL_HDRLEN, 0)) {
 			malformed("bad reply", h, h->nlmsg_len);
+			return;
+		}
+		why = reply_attrs(c->set, payload + GENL_HDRLEN, plen - GENL_HDRLEN, 0);
+		if (why) {
+			malformed(why, h, h->nlmsg_len);
 			return;
 		}
 		if (!r)
@@ -1002,10 +1324,19 @@ static void build(struct msg *m, enum kind kind)
 		valid_request(m, random_valid_cmd());
 		break;
 	case K_BAD_CMD: {
-		static const uint8_t cmds[] = { TCPOBS_CMD_UNSPEC, TCPOBS_CMD_EVENT,
-						__TCPOBS_CMD_MAX, 0xff, 0x80 };
+		static const uint8_t cmds[] = { 0, TCPOBS_CMD_EVENT, __TCPOBS_CMD_MAX, 0xff, 0x80 };
 
 		valid_request(m, random_valid_cmd());
+		if (chance(4)) {
+			/* A do of a dump command, a dump of a do command. */
+			h = nlh_of(m);
+			if (is_dump_cmd(genl_of(m)->cmd))
+				h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+			else
+				h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP |
+						 (chance(2) ? NLM_F_ACK : 0);
+			break;
+		}
 		genl_of(m)->cmd = chance(2) ? cmds[rn(sizeof(cmds))] :
 			(uint8_t)(__TCPOBS_CMD_MAX + rn(256 - __TCPOBS_CMD_MAX));
 		break;
@@ -1039,19 +1370,18 @@ static void build(struct msg *m, enum kind kind)
 		nlh_of(m)->nlmsg_len = NLMSG_ALIGN(m->len) + 1 + rn(chance(2) ? 8 : 100000);
 		break;
 	case K_PAST_END: {
-		/* An attribute that claims more bytes than the message holds. */
+		/* An attribute (any of them) that claims more bytes than the message holds. */
+		size_t offs[8], n = 0, off = NLMSG_HDRLEN + GENL_HDRLEN, room;
 		struct nlattr *a;
-		size_t room;
 
 		request_with_attrs(m);
-		a = (struct nlattr *)(m->b + NLMSG_HDRLEN + GENL_HDRLEN);
-		room = m->len - NLMSG_HDRLEN - GENL_HDRLEN;
-		if ((a->nla_type & NLA_F_NESTED) && chance(2) &&
-		    a->nla_len >= 2 * NLA_HDRLEN) {
-			/* The nest's first member runs past the nest. */
-			room -= NLA_HDRLEN;
-			a = a + 1;
+		while (off + NLA_HDRLEN <= m->len && n < sizeof(offs) / sizeof(offs[0])) {
+			offs[n++] = off;
+			off += NLA_ALIGN(((struct nlattr *)(m->b + off))->nla_len);
 		}
+		off = offs[rn(n)];
+		a = (struct nlattr *)(m->b + off);
+		room = m->len - off;
 		a->nla_len = room + 1 + rn(chance(2) ? 4 : 60000);
 		if (chance(4))
 			a->nla_len = 1 + rn(NLA_HDRLEN - 1);	/* shorter than a header */
@@ -1070,7 +1400,7 @@ static void build(struct msg *m, enum kind kind)
 		break;
 	}
 	case K_VERSION: {
-		static const uint8_t v[] = { 0, 2, 3, 0x7f, 0xff };
+		static const uint8_t v[] = { 0, 1, 3, 0x7f, 0xff };
 
 		valid_request(m, random_valid_cmd());
 		genl_of(m)->version = chance(2) ? v[rn(sizeof(v))] : (uint8_t)rnd();
@@ -1148,7 +1478,7 @@ static void abandon(void)
 {
 	static unsigned char buf[8192];
 	struct msg m = { .b = batch, .cap = sizeof(batch) };
-	uint8_t cmd = chance(4) ? TCPOBS_CMD_GET_LISTENER : TCPOBS_CMD_GET_SOCKET;
+	uint8_t cmd = chance(4) ? random_dump_cmd() : TCPOBS_CMD_GET_SOCKET;
 	struct req *dump, *next;
 	uint32_t portid;
 	size_t len;
@@ -1161,7 +1491,7 @@ static void abandon(void)
 	/* The dump; a small receive buffer makes its parts small. */
 	header(&m, family_id, NLM_F_REQUEST | NLM_F_DUMP, cmd);
 	if (chance(4))
-		valid_filter(&m, cmd);
+		valid_attrs(&m, spec_of(cmd));
 	finish(&m);
 	base_seq = seq_next;
 	nreq = 1;
@@ -1238,17 +1568,13 @@ static int options(const char *set)
 	ssize_t n;
 
 	if (set) {
-		size_t nest;
-
 		if (sscanf(set, "%u:%u", &events, &interval) != 2) {
 			fprintf(stderr, "nlfuzz: -O wants EVENTS:INTERVAL_MS\n");
 			return 2;
 		}
 		header(&m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_SET_OPTIONS);
-		nest = nest_start(&m, TCPOBS_A_OPTIONS);
-		attr_u32(&m, TCPOBS_A_OPT_EVENTS, events);
-		attr_u32(&m, TCPOBS_A_OPT_INTERVAL_MS, interval);
-		nest_end(&m, nest);
+		attr_u32(&m, TCPOBS_A_OPTIONS_EVENTS, events);
+		attr_u32(&m, TCPOBS_A_OPTIONS_INTERVAL_MS, interval);
 	} else {
 		header(&m, family_id, NLM_F_REQUEST | NLM_F_ACK, TCPOBS_CMD_GET_OPTIONS);
 	}
@@ -1271,17 +1597,17 @@ static int options(const char *set)
 				unsigned char *p = (unsigned char *)NLMSG_DATA(h) + GENL_HDRLEN;
 				unsigned char *end = (unsigned char *)h + h->nlmsg_len;
 
-				/* TCPOBS_A_OPTIONS { EVENTS, INTERVAL_MS } */
-				if (p + NLA_HDRLEN > end)
-					continue;
-				for (p += NLA_HDRLEN; p + NLA_HDRLEN <= end;) {
+				/* The options set: EVENTS, INTERVAL_MS (u32s). */
+				while (p + NLA_HDRLEN <= end) {
 					struct nlattr *a = (void *)p;
 
 					if (a->nla_len < NLA_HDRLEN)
 						break;
-					if (a->nla_type == TCPOBS_A_OPT_EVENTS)
+					if (a->nla_len == NLA_HDRLEN + 4 &&
+					    a->nla_type == TCPOBS_A_OPTIONS_EVENTS)
 						memcpy(&events, p + NLA_HDRLEN, 4);
-					else if (a->nla_type == TCPOBS_A_OPT_INTERVAL_MS)
+					else if (a->nla_len == NLA_HDRLEN + 4 &&
+						 a->nla_type == TCPOBS_A_OPTIONS_INTERVAL_MS)
 						memcpy(&interval, p + NLA_HDRLEN, 4);
 					p += NLA_ALIGN(a->nla_len);
 				}
@@ -1303,9 +1629,10 @@ static int baseline(int fd, uint32_t portid)
 	size_t i;
 	int bad = 0;
 
-	for (i = 0; i < N_VALID_CMDS; i++) {
+	for (i = 0; i < N_CMDS; i++) {
 		struct msg m = { .b = batch, .cap = sizeof(batch) };
-		uint8_t cmd = valid_cmds[i];
+		const struct cmd_spec *c = &cmd_specs[i];
+		uint8_t cmd = c->cmd;
 		struct req *r = &reqs[0];
 		int want = unpriv && is_priv_cmd(cmd) ? EPERM : 0;
 
@@ -1319,11 +1646,11 @@ static int baseline(int fd, uint32_t portid)
 		nl_send(fd, batch, m.len);
 		receive(fd, portid, 0);
 		if (!r->answered || (r->done ? r->err : 0) != want ||
-		    (!want && !r->got_reply && !is_priv_cmd(cmd) && !is_dump_cmd(cmd))) {
+		    (!want && c->reply && !r->got_reply)) {
 			fprintf(stderr, "nlfuzz: baseline command %u: %s (want %s)\n", cmd,
 				!r->answered ? "no answer" :
 				strerrorname_np(r->err) ?: (r->err ? "?" : "ok"),
-				want ? "EPERM" : "ok with a reply");
+				want ? "EPERM" : c->reply ? "ok with a reply" : "ok");
 			bad++;
 		}
 		account();
@@ -1378,6 +1705,9 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || max_batch < 1 || max_batch > MAX_BATCH)
 		usage();
+	for (i = 0; i < (int)N_CMDS; i++)
+		if (!schema_ok(cmd_specs[i].set, 0))
+			return 2;
 	if (!seed)
 		seed = time(NULL) ^ getpid();
 	rng = seed;

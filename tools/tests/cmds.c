@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The commands end to end, against a fake kernel: nl_fake answers the
- * requests with messages built as tcpobs.ko builds them (see
- * kmod/uapi/tcpobs.h), and the tests check what the commands print on
- * stdout and stderr, and their exit codes.
+ * requests with version 2 messages built as tcpobs.ko builds them (see
+ * Documentation/netlink/specs/tcpobs.yaml), refusing what the kernel's
+ * policies refuse, and the tests check what the commands print on stdout
+ * and stderr, and their exit codes.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,13 +32,13 @@ static struct fake {
 	const char *extack;
 	int intr;		/* dumps flagged NLM_F_DUMP_INTR, this many */
 	int dumps;		/* listener dumps answered */
-	int requests[__TCPOBS_CMD_MAX];
+	int requests[TCPOBS_CMD_MAX + 1];
 	int f_port, f_state;	/* filter of the last dump, -1: none */
-	long top;		/* TCPOBS_A_TOP of the last request, -1: none */
+	long top;		/* top of the last get-timewait, -1: none */
 	int64_t unattributed;	/* unattributed_listen_drops */
 	uint32_t events;	/* the events option */
-	int set_events;		/* SET_OPTIONS requests */
-	bool degraded;		/* GET_FEATURES: mptcp degraded */
+	int set_events;		/* set-options requests */
+	bool degraded;		/* get-features: mptcp degraded */
 } fk;
 
 static void fake_reset(void)
@@ -87,7 +88,7 @@ static void fake_family(const struct nlmsghdr *req, char *buf, size_t *off)
 	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, fk.version);
 	gs = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
 	g = mnl_attr_nest_start(nlh, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, TCPOBS_GENL_MCGRP_EVENTS);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, TCPOBS_MCGRP_EVENTS);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 7);
 	mnl_attr_nest_end(nlh, g);
 	mnl_attr_nest_end(nlh, gs);
@@ -95,69 +96,126 @@ static void fake_family(const struct nlmsghdr *req, char *buf, size_t *off)
 	put_error(buf, off, req->nlmsg_seq, 0, NULL);
 }
 
-/* Records the filter and TCPOBS_A_TOP of a dump or GET_TIMEWAIT. */
-static void fake_attrs(const struct nlmsghdr *req)
+/* The commands answered by a dump; the others are "do" only. */
+static bool fake_is_dump(uint8_t cmd)
 {
-	const struct nlattr *a, *f;
-
-	fk.f_port = fk.f_state = -1;
-	fk.top = -1;
-	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == TCPOBS_A_TOP)
-			fk.top = mnl_attr_get_u32(a);
-		if (mnl_attr_get_type(a) != TCPOBS_A_FILTER)
-			continue;
-		if (!(a->nla_type & NLA_F_NESTED))
-			fk.f_port = -2;		/* the kernel would refuse it */
-		mnl_attr_for_each_nested(f, a) {
-			if (mnl_attr_get_type(f) == TCPOBS_A_FILTER_PORT)
-				fk.f_port = mnl_attr_get_u16(f);
-			if (mnl_attr_get_type(f) == TCPOBS_A_FILTER_STATE)
-				fk.f_state = mnl_attr_get_u8(f);
-		}
+	switch (cmd) {
+	case TCPOBS_CMD_GET_STATES:
+	case TCPOBS_CMD_GET_LISTENER:
+	case TCPOBS_CMD_GET_SOCKET:
+	case TCPOBS_CMD_GET_TIMEWAIT:
+	case TCPOBS_CMD_GET_LIFETIMES:
+	case TCPOBS_CMD_GET_ECN:
+	case TCPOBS_CMD_GET_FEATURES:
+		return true;
+	default:
+		return false;
 	}
 }
 
-static void fake_counters(struct nlmsghdr *nlh, uint16_t type,
-			  const char *const *names, const int64_t *v, size_t n)
+/* The request attributes of the spec: command, type, length. */
+static const struct {
+	uint8_t cmd;
+	uint16_t type, len;
+} fake_policy[] = {
+	{ TCPOBS_CMD_GET_LISTENER, TCPOBS_A_LISTENER_FAMILY, 1 },
+	{ TCPOBS_CMD_GET_LISTENER, TCPOBS_A_LISTENER_PORT, 2 },
+	{ TCPOBS_CMD_GET_SOCKET, TCPOBS_A_SOCKET_FAMILY, 1 },
+	{ TCPOBS_CMD_GET_SOCKET, TCPOBS_A_SOCKET_STATE, 1 },
+	{ TCPOBS_CMD_GET_SOCKET, TCPOBS_A_SOCKET_PORT, 2 },
+	{ TCPOBS_CMD_GET_TIMEWAIT, TCPOBS_A_TIMEWAIT_TOP, 4 },
+	{ TCPOBS_CMD_SET_OPTIONS, TCPOBS_A_OPTIONS_EVENTS, 4 },
+	{ TCPOBS_CMD_SET_OPTIONS, TCPOBS_A_OPTIONS_INTERVAL_MS, 4 },
+};
+
+/*
+ * Validates the attributes of request @cmd strictly, as the kernel's split
+ * policies do (only those the command takes, at their length, none nested):
+ * NULL, or the extack message. Records the filter of a dump and the top of
+ * get-timewait (-1 when absent), and the events of set-options.
+ */
+static const char *fake_attrs(const struct nlmsghdr *req, uint8_t cmd)
 {
-	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	const struct nlattr *a;
+	uint16_t be;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		put_counter(nlh, names[i], v[i]);
-	mnl_attr_nest_end(nlh, nest);
+	if (cmd == TCPOBS_CMD_GET_LISTENER || cmd == TCPOBS_CMD_GET_SOCKET ||
+	    cmd == TCPOBS_CMD_GET_TIMEWAIT) {
+		fk.f_port = fk.f_state = -1;
+		fk.top = -1;
+	}
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr)) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		for (i = 0; i < ARRAY_SIZE(fake_policy); i++)
+			if (fake_policy[i].cmd == cmd && fake_policy[i].type == t)
+				break;
+		if (i == ARRAY_SIZE(fake_policy) || (a->nla_type & NLA_F_NESTED))
+			return "Unknown attribute type";
+		if (mnl_attr_get_payload_len(a) != fake_policy[i].len)
+			return "Attribute failed policy validation";
+		if ((cmd == TCPOBS_CMD_GET_LISTENER && t == TCPOBS_A_LISTENER_PORT) ||
+		    (cmd == TCPOBS_CMD_GET_SOCKET && t == TCPOBS_A_SOCKET_PORT)) {
+			memcpy(&be, mnl_attr_get_payload(a), sizeof(be));
+			fk.f_port = ntohs(be);
+		}
+		if (cmd == TCPOBS_CMD_GET_SOCKET && t == TCPOBS_A_SOCKET_STATE)
+			fk.f_state = mnl_attr_get_u8(a);
+		if (cmd == TCPOBS_CMD_GET_TIMEWAIT && t == TCPOBS_A_TIMEWAIT_TOP)
+			fk.top = mnl_attr_get_u32(a);
+		if (cmd == TCPOBS_CMD_SET_OPTIONS && t == TCPOBS_A_OPTIONS_EVENTS)
+			fk.events = mnl_attr_get_u32(a);
+	}
+	return NULL;
 }
 
 static void fake_stats(struct nlmsghdr *nlh)
 {
-	static const char *const sn[] = {
-		"listen_overflows", "listen_drops", "unattributed_listen_overflows",
-		"unattributed_listen_drops", "sockets", "events_seq",
-	};
-	static const char *const tn[] = { "tw", "tracked" };
-	static const char *const en[] = { "ip_in_ce", "ip6_in_ce" };
-	static const char *const vn[] = { "events_seq", "events_sent", "events_lost" };
-	int64_t sv[] = { 18, 18, 0, fk.unattributed, 5, 9 };
-	int64_t tv[] = { 13, 13 }, ev[] = { 2807, 7 }, vv[] = { 9, 8, 1 };
-	struct nlattr *n, *t;
+	struct nlattr *n;
 
-	fake_counters(nlh, TCPOBS_A_STATS, sn, sv, ARRAY_SIZE(sn));
-	fake_counters(nlh, TCPOBS_A_TIMEWAIT, tn, tv, ARRAY_SIZE(tn));
-	fake_counters(nlh, TCPOBS_A_ECN, en, ev, ARRAY_SIZE(en));
-	fake_counters(nlh, TCPOBS_A_EVENTS, vn, vv, ARRAY_SIZE(vn));
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATES);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_TRANSITION);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_FROM, 7);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_TO, 2);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TRANSITION_COUNT, 10);
-	mnl_attr_nest_end(nlh, t);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_TRANSITION);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_FROM, 2);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_TO, 1);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TRANSITION_COUNT, 10);
-	mnl_attr_nest_end(nlh, t);
+	put_pad(nlh, TCPOBS_A_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_LISTEN_OVERFLOWS, 18);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_LISTEN_DROPS, 18);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_UNATTRIBUTED_LISTEN_OVERFLOWS, 0);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_UNATTRIBUTED_LISTEN_DROPS,
+			 (uint64_t)fk.unattributed);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_SOCKETS, 5);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SEQ, 9);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SENT, 8);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_LOST, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_TIMEWAIT);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TW, 13);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TRACKED, 13);
 	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_ECN);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP_IN_CE, 2807);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP6_IN_CE, 7);
+	mnl_attr_nest_end(nlh, n);
+}
+
+/* A message of dump @req, its flags NLM_F_MULTI and @flags. */
+static struct nlmsghdr *dump_msg(const struct nlmsghdr *req, char *buf, size_t *off,
+				 uint16_t flags)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(req);
+
+	return put_genl(buf, off, g->cmd, NLM_F_MULTI | flags, req->nlmsg_seq);
+}
+
+static void fake_states(const struct nlmsghdr *req, char *buf, size_t *off)
+{
+	static const uint8_t tr[][2] = { { 7, 2 }, { 2, 1 }, { 1, 4 } };
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tr); i++) {
+		nlh = dump_msg(req, buf, off, 0);
+		mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_FROM, tr[i][0]);
+		mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_TO, tr[i][1]);
+		mnl_attr_put_u64(nlh, TCPOBS_A_TRANSITION_COUNT, i < 2 ? 10 : 0);
+		end_msg(off, nlh);
+	}
 }
 
 /*
@@ -167,7 +225,7 @@ static void fake_stats(struct nlmsghdr *nlh)
 static void fake_listeners(const struct nlmsghdr *req, char *buf, size_t *off)
 {
 	uint64_t busy[NCAUSES] = { 0 }, quiet[NCAUSES] = { 0 };
-	uint16_t flags = NLM_F_MULTI;
+	uint16_t flags = 0;
 	struct nlmsghdr *nlh;
 
 	if (fk.intr > 0) {
@@ -178,141 +236,141 @@ static void fake_listeners(const struct nlmsghdr *req, char *buf, size_t *off)
 	busy[TCPOBS_CAUSE_LISTEN_DROPS] = 12 + 6 * (uint64_t)fk.dumps;
 	fk.dumps++;
 	if (fk.f_port < 0 || fk.f_port == 443) {
-		nlh = put_genl(buf, off, TCPOBS_CMD_GET_LISTENER, flags, req->nlmsg_seq);
-		put_listener(nlh, TCPOBS_A_LISTENER, AF_INET6, "::", 443, 0x2a, 4096, 0, quiet);
+		nlh = dump_msg(req, buf, off, flags);
+		put_listener(nlh, 0, AF_INET6, "::", 443, 0x2a, 4096, 0, quiet);
 		end_msg(off, nlh);
 	}
 	if (fk.f_port < 0 || fk.f_port == 9090) {
-		nlh = put_genl(buf, off, TCPOBS_CMD_GET_LISTENER, flags, req->nlmsg_seq);
-		put_listener(nlh, TCPOBS_A_LISTENER, AF_INET, "127.0.0.1", 9090, 0x1001, 2, 3, busy);
+		nlh = dump_msg(req, buf, off, flags);
+		put_listener(nlh, 0, AF_INET, "127.0.0.1", 9090, 0x1001, 2, 3, busy);
 		end_msg(off, nlh);
 	}
-	put_done(buf, off, req->nlmsg_seq);
 }
 
 static void fake_sockets(const struct nlmsghdr *req, char *buf, size_t *off)
 {
-	struct nlmsghdr *nlh = put_genl(buf, off, TCPOBS_CMD_GET_SOCKET, NLM_F_MULTI,
-					req->nlmsg_seq);
-	struct nlattr *n = mnl_attr_nest_start(nlh, TCPOBS_A_SOCKET);
+	struct nlmsghdr *nlh = dump_msg(req, buf, off, 0);
 
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_FAMILY, AF_INET);
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_SADDR, htonl(0x7f000001));
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_DADDR, htonl(0x7f000001));
-	mnl_attr_put_u16(nlh, TCPOBS_A_S_SPORT, 7071);
-	mnl_attr_put_u16(nlh, TCPOBS_A_S_DPORT, 40122);
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_STATE, 8);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_AGE_IN_STATE, 12412345678ULL);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_AGE, 12415000000ULL);
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_TRANSITIONS, 2);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_COOKIE, 0x2f);
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_ECN, 0);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_SADDR, htonl(0x7f000001));
+	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_DADDR, htonl(0x7f000001));
+	put_port(nlh, TCPOBS_A_SOCKET_SPORT, 7071);
+	put_port(nlh, TCPOBS_A_SOCKET_DPORT, 40122);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_STATE, 8);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE_IN_STATE, 12412345678ULL);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE, 12415000000ULL);
+	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_COOKIE, 0x2f);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_ECN, 0);
+	end_msg(off, nlh);
+}
+
+/* The totals, a message per table, the ages. */
+static void fake_timewait(const struct nlmsghdr *req, char *buf, size_t *off)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *n, *r;
+	unsigned int k, b;
+
+	nlh = dump_msg(req, buf, off, 0);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_TOTALS);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TW, 13);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TRACKED, 13);
 	mnl_attr_nest_end(nlh, n);
 	end_msg(off, nlh);
-	put_done(buf, off, req->nlmsg_seq);
-}
-
-static void fake_timewait(struct nlmsghdr *nlh)
-{
-	static const char *const tn[] = { "tw", "tracked" };
-	int64_t tv[] = { 13, 13 };
-	unsigned int k, b;
-	struct nlattr *n, *r;
-
-	fake_counters(nlh, TCPOBS_A_TIMEWAIT, tn, tv, 2);
 	for (k = 0; k < NTWKINDS; k++) {
-		n = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE);
-		mnl_attr_put_u8(nlh, TCPOBS_A_TW_KIND, k);
-		r = mnl_attr_nest_start(nlh, TCPOBS_A_TW_ROW);
-		if (k == TCPOBS_TW_PEER) {
-			mnl_attr_put_u8(nlh, TCPOBS_A_TW_FAMILY, AF_INET);
-			mnl_attr_put_u32(nlh, TCPOBS_A_TW_ADDR, htonl(0x7f000001));
+		nlh = dump_msg(req, buf, off, 0);
+		n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_TABLE);
+		mnl_attr_put_u8(nlh, TCPOBS_A_TW_TABLE_KIND, k);
+		r = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE_ROW);
+		if (k == TCPOBS_TW_KIND_PEER) {
+			mnl_attr_put_u8(nlh, TCPOBS_A_TW_ROW_FAMILY, AF_INET);
+			mnl_attr_put_u32(nlh, TCPOBS_A_TW_ROW_ADDR, htonl(0x7f000001));
 		} else {
-			mnl_attr_put_u16(nlh, TCPOBS_A_TW_PORT, k ? 8080 : 45678);
+			put_port(nlh, TCPOBS_A_TW_ROW_PORT, k ? 8080 : 45678);
 		}
-		mnl_attr_put_u64(nlh, TCPOBS_A_TW_COUNT, 10);
+		mnl_attr_put_u64(nlh, TCPOBS_A_TW_ROW_COUNT, 10);
 		mnl_attr_nest_end(nlh, r);
-		mnl_attr_put_u64(nlh, TCPOBS_A_TW_OTHER, 3);
+		mnl_attr_put_u64(nlh, TCPOBS_A_TW_TABLE_OTHER, 3);
 		mnl_attr_nest_end(nlh, n);
+		end_msg(off, nlh);
 	}
+	nlh = dump_msg(req, buf, off, 0);
 	for (b = 0; b < 2; b++) {
-		n = mnl_attr_nest_start(nlh, TCPOBS_A_TW_AGE);
-		mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_FROM, b ? 60 : 0);
-		mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_TO, b ? 0 : 1);
-		mnl_attr_put_u64(nlh, TCPOBS_A_TW_COUNT, b ? 0 : 13);
+		n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_AGE);
+		mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_FROM_S, b ? 60 : 0);
+		mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_TO_S, b ? 0 : 1);
+		mnl_attr_put_u64(nlh, TCPOBS_A_TW_AGE_COUNT, b ? 0 : 13);
 		mnl_attr_nest_end(nlh, n);
 	}
+	end_msg(off, nlh);
 }
 
-static void fake_lifetimes(struct nlmsghdr *nlh)
+static void fake_lifetimes(const struct nlmsghdr *req, char *buf, size_t *off)
 {
-	struct nlattr *n;
+	struct nlmsghdr *nlh;
 	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
-		n = mnl_attr_nest_start(nlh, TCPOBS_A_LIFETIME);
-		mnl_attr_put_u8(nlh, TCPOBS_A_LT_STATE, i ? 8 : 3);
-		mnl_attr_put_u64(nlh, TCPOBS_A_LT_FROM_US, i ? 2097152 : 32);
-		mnl_attr_put_u64(nlh, TCPOBS_A_LT_TO_US, i ? 0 : 64);
-		mnl_attr_put_u64(nlh, TCPOBS_A_LT_COUNT, 4);
-		mnl_attr_nest_end(nlh, n);
+		nlh = dump_msg(req, buf, off, 0);
+		mnl_attr_put_u8(nlh, TCPOBS_A_LIFETIME_STATE, i ? 8 : 3);
+		mnl_attr_put_u64(nlh, TCPOBS_A_LIFETIME_FROM_US, i ? 2097152 : 32);
+		mnl_attr_put_u64(nlh, TCPOBS_A_LIFETIME_TO_US, i ? 0 : 64);
+		mnl_attr_put_u64(nlh, TCPOBS_A_LIFETIME_COUNT, 4);
+		end_msg(off, nlh);
 	}
 }
 
-static void fake_ecn(struct nlmsghdr *nlh)
+/* The totals, then a message per service row, the other row last. */
+static void fake_ecn(const struct nlmsghdr *req, char *buf, size_t *off)
 {
-	static const char *const en[] = { "ip_in_ce", "negotiated" };
-	int64_t ev[] = { 2807, 2 };
+	static const uint16_t cols[ECN_NCOLS] = {
+		TCPOBS_A_ECN_SERVICE_SOCKETS, TCPOBS_A_ECN_SERVICE_NEGOTIATED,
+		TCPOBS_A_ECN_SERVICE_CE, TCPOBS_A_ECN_SERVICE_ECT0,
+		TCPOBS_A_ECN_SERVICE_ECT1, TCPOBS_A_ECN_SERVICE_NOECT,
+		TCPOBS_A_ECN_SERVICE_ECE_IN, TCPOBS_A_ECN_SERVICE_ECE_OUT,
+		TCPOBS_A_ECN_SERVICE_CWR_IN, TCPOBS_A_ECN_SERVICE_CWR_OUT,
+		TCPOBS_A_ECN_SERVICE_DELIVERED_CE,
+	};
+	struct nlmsghdr *nlh;
 	unsigned int i, s;
 	struct nlattr *n;
 
-	fake_counters(nlh, TCPOBS_A_ECN, en, ev, 2);
+	nlh = dump_msg(req, buf, off, 0);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_TOTALS);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP_IN_CE, 2807);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_NEGOTIATED, 2);
+	mnl_attr_nest_end(nlh, n);
+	end_msg(off, nlh);
 	for (s = 0; s < 2; s++) {
-		n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_PORT);
-		mnl_attr_put_u8(nlh, TCPOBS_A_EP_SIDE, s ? TCPOBS_ECN_SIDE_OTHER :
+		nlh = dump_msg(req, buf, off, 0);
+		n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_SERVICE);
+		mnl_attr_put_u8(nlh, TCPOBS_A_ECN_SERVICE_SIDE, s ? TCPOBS_ECN_SIDE_OTHER :
 				TCPOBS_ECN_SIDE_LOCAL);
-		mnl_attr_put_u16(nlh, TCPOBS_A_EP_PORT, s ? 0 : 5001);
+		put_port(nlh, TCPOBS_A_ECN_SERVICE_PORT, s ? 0 : 5001);
 		for (i = 0; i < ECN_NCOLS; i++)
-			mnl_attr_put_u64(nlh, TCPOBS_A_EP_SOCKETS + i, s ? 1 : i + 1);
+			mnl_attr_put_u64(nlh, cols[i], s ? 1 : i + 1);
 		mnl_attr_nest_end(nlh, n);
+		end_msg(off, nlh);
 	}
 }
 
-static void fake_options(const struct nlmsghdr *req, struct nlmsghdr *nlh)
-{
-	const struct nlattr *a, *o;
-	struct nlattr *n;
-
-	if (nlh) {
-		n = mnl_attr_nest_start(nlh, TCPOBS_A_OPTIONS);
-		mnl_attr_put_u32(nlh, TCPOBS_A_OPT_EVENTS, fk.events);
-		mnl_attr_put_u32(nlh, TCPOBS_A_OPT_INTERVAL_MS, 100);
-		mnl_attr_nest_end(nlh, n);
-		return;
-	}
-	fk.set_events++;
-	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == TCPOBS_A_OPTIONS)
-			mnl_attr_for_each_nested(o, a)
-				if (mnl_attr_get_type(o) == TCPOBS_A_OPT_EVENTS)
-					fk.events = mnl_attr_get_u32(o);
-}
-
-static void fake_features(struct nlmsghdr *nlh)
+static void fake_features(const struct nlmsghdr *req, char *buf, size_t *off)
 {
 	static const char * const names[] = { "states", "listen_drops", "mptcp" };
+	struct nlmsghdr *nlh;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		bool bad = fk.degraded && !strcmp(names[i], "mptcp");
-		struct nlattr *n = mnl_attr_nest_start(nlh, TCPOBS_A_FEATURE);
 
-		mnl_attr_put_strz(nlh, TCPOBS_A_FEAT_NAME, names[i]);
-		mnl_attr_put_u8(nlh, TCPOBS_A_FEAT_EXACT, !bad);
+		nlh = dump_msg(req, buf, off, 0);
+		mnl_attr_put_strz(nlh, TCPOBS_A_FEATURE_NAME, names[i]);
+		mnl_attr_put_u8(nlh, TCPOBS_A_FEATURE_EXACT, !bad);
 		if (bad)
-			mnl_attr_put_strz(nlh, TCPOBS_A_FEAT_REASON,
+			mnl_attr_put_strz(nlh, TCPOBS_A_FEATURE_REASON,
 					  "subflow_v4_conn_request: not in this kernel");
-		mnl_attr_nest_end(nlh, n);
+		end_msg(off, nlh);
 	}
 }
 
@@ -333,7 +391,9 @@ static long fake_kernel(const struct nlmsghdr *req, char *buf, size_t len)
 static long fake_answer(const struct nlmsghdr *req, char *buf, size_t len)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(req);
+	bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	struct nlmsghdr *nlh = NULL;
+	const char *bad;
 	size_t off = 0;
 
 	(void)len;
@@ -342,47 +402,65 @@ static long fake_answer(const struct nlmsghdr *req, char *buf, size_t len)
 		return (long)off;
 	}
 	if (req->nlmsg_type != FAKE_FAMILY || g->version != TCPOBS_GENL_VERSION ||
-	    g->reserved || g->cmd > TCPOBS_CMD_MAX) {
+	    g->reserved || !g->cmd || g->cmd > TCPOBS_CMD_MAX || g->cmd == TCPOBS_CMD_EVENT) {
 		put_error(buf, &off, req->nlmsg_seq, -EOPNOTSUPP, "bad request header");
 		return (long)off;
 	}
+	/* genetlink: a dump of a do-only command, or the reverse. */
+	if (dump != fake_is_dump(g->cmd)) {
+		put_error(buf, &off, req->nlmsg_seq, -EOPNOTSUPP, NULL);
+		return (long)off;
+	}
 	fk.requests[g->cmd]++;
-	if (g->cmd == TCPOBS_CMD_GET_LISTENER || g->cmd == TCPOBS_CMD_GET_SOCKET ||
-	    g->cmd == TCPOBS_CMD_GET_TIMEWAIT)
-		fake_attrs(req);
+	bad = fake_attrs(req, g->cmd);
+	if (bad) {
+		put_error(buf, &off, req->nlmsg_seq, -EINVAL, bad);
+		return (long)off;
+	}
 	if (fk.error) {
 		put_error(buf, &off, req->nlmsg_seq, fk.error, fk.extack);
 		return (long)off;
 	}
 	switch (g->cmd) {
+	case TCPOBS_CMD_GET_STATES:
+		fake_states(req, buf, &off);
+		break;
 	case TCPOBS_CMD_GET_LISTENER:
 		fake_listeners(req, buf, &off);
-		return (long)off;
+		break;
 	case TCPOBS_CMD_GET_SOCKET:
 		fake_sockets(req, buf, &off);
-		return (long)off;
-	case TCPOBS_CMD_RESET:
+		break;
+	case TCPOBS_CMD_GET_TIMEWAIT:
+		fake_timewait(req, buf, &off);
+		break;
+	case TCPOBS_CMD_GET_LIFETIMES:
+		fake_lifetimes(req, buf, &off);
+		break;
+	case TCPOBS_CMD_GET_ECN:
+		fake_ecn(req, buf, &off);
+		break;
+	case TCPOBS_CMD_GET_FEATURES:
+		fake_features(req, buf, &off);
 		break;
 	case TCPOBS_CMD_SET_OPTIONS:
-		fake_options(req, NULL);
+		fk.set_events++;
 		break;
-	default:
+	case TCPOBS_CMD_GET_STATS:
 		nlh = put_genl(buf, &off, g->cmd, 0, req->nlmsg_seq);
-		if (g->cmd == TCPOBS_CMD_GET_STATS)
-			fake_stats(nlh);
-		else if (g->cmd == TCPOBS_CMD_GET_TIMEWAIT)
-			fake_timewait(nlh);
-		else if (g->cmd == TCPOBS_CMD_GET_LIFETIMES)
-			fake_lifetimes(nlh);
-		else if (g->cmd == TCPOBS_CMD_GET_ECN)
-			fake_ecn(nlh);
-		else if (g->cmd == TCPOBS_CMD_GET_OPTIONS)
-			fake_options(req, nlh);
-		else if (g->cmd == TCPOBS_CMD_GET_FEATURES)
-			fake_features(nlh);
+		fake_stats(nlh);
 		end_msg(&off, nlh);
+		break;
+	case TCPOBS_CMD_GET_OPTIONS:
+		nlh = put_genl(buf, &off, g->cmd, 0, req->nlmsg_seq);
+		mnl_attr_put_u32(nlh, TCPOBS_A_OPTIONS_EVENTS, fk.events);
+		mnl_attr_put_u32(nlh, TCPOBS_A_OPTIONS_INTERVAL_MS, 100);
+		end_msg(&off, nlh);
+		break;
 	}
-	if (req->nlmsg_flags & NLM_F_ACK)
+	if (dump)
+		put_done(buf, &off, req->nlmsg_seq);
+	else if (req->nlmsg_flags & NLM_F_ACK)
 		put_error(buf, &off, req->nlmsg_seq, 0, NULL);
 	return (long)off;
 }
@@ -550,6 +628,8 @@ static void test_cmd_reading(void)
 	has_str(r.out, "{\"stats\":{\"listen_overflows\":18,", "cmd stats -j: stats object");
 	has_str(r.out, "\"events\":{\"events_seq\":9,\"events_sent\":8,\"events_lost\":1}}\n",
 		"cmd stats -j: events object");
+	has_str(r.out, "\"sockets\":5,\"events_seq\":9,\"events_sent\":8,\"events_lost\":1},\"events\":",
+		"cmd stats -j: the events counters in stats too, as the stats set has them");
 	result_free(&r);
 	opts_reset();
 
@@ -568,7 +648,7 @@ static void test_cmd_reading(void)
 	opt.json = true;
 	opt.no_header = true;
 	r = run(cmd_listeners, &a);
-	is_int(fk.f_port, 9090, "cmd listeners port 9090: filter in a nested attribute");
+	is_int(fk.f_port, 9090, "cmd listeners port 9090: the port filter, in network byte order");
 	has_str(r.out, "[{\"local\":\"127.0.0.1:9090\",\"backlog\":2,\"accept_q\":3,",
 		"cmd listeners -j: array of objects, local first");
 	has_str(r.out, "\"cookie\":\"1001\",\"family\":\"inet\",\"addr\":\"127.0.0.1\",\"port\":9090,",
@@ -578,6 +658,12 @@ static void test_cmd_reading(void)
 	lacks_str(r.out, "443", "cmd listeners port 9090: only that port");
 	result_free(&r);
 	opts_reset();
+
+	a = (struct cmd_args){ .name = "sockets", .has_port = true, .port = 7071 };
+	r = run(cmd_sockets, &a);
+	ok(r.rc == 0 && fk.f_port == 7071 && fk.f_state == -1,
+	   "cmd sockets port 7071: the port filter, in network byte order");
+	result_free(&r);
 
 	a = (struct cmd_args){ .name = "sockets", .has_state = true, .state = 8 };
 	r = run(cmd_sockets, &a);
@@ -602,7 +688,7 @@ static void test_cmd_reading(void)
 
 	a = (struct cmd_args){ .name = "timewait", .top = 3 };
 	r = run(cmd_timewait, &a);
-	is_int(fk.top, 3, "cmd timewait top 3: TCPOBS_A_TOP 3");
+	is_int(fk.top, 3, "cmd timewait top 3: TCPOBS_A_TIMEWAIT_TOP 3");
 	is_str(r.out, "name    value\ntw      13\ntracked 13\n\n"
 		      "local_port count\n45678      10\nother      3\n\n"
 		      "peer_port count\n8080      10\nother     3\n\n"
@@ -613,7 +699,7 @@ static void test_cmd_reading(void)
 	a.top = 0;
 	opt.json = true;
 	r = run(cmd_timewait, &a);
-	is_int(fk.top, -1, "cmd timewait: no TCPOBS_A_TOP by default");
+	is_int(fk.top, -1, "cmd timewait: no TCPOBS_A_TIMEWAIT_TOP by default");
 	has_str(r.out, "\"local_port\":[{\"port\":45678,\"count\":10}],\"local_port_other\":3,",
 		"cmd timewait -j: table and its other");
 	has_str(r.out, "\"age\":[{\"from\":0,\"to\":1,\"count\":13},{\"from\":60,\"to\":null,\"count\":0}]}",
@@ -672,10 +758,10 @@ static void test_cmd_errors(void)
 	result_free(&r);
 	fake_reset();
 
-	fk.version = 0;
+	fk.version = 1;
 	r = run(cmd_stats, &a);
-	ok(r.rc == 1 && !r.out[0] && strstr(r.err, "version 0") && strstr(r.err, "needs version 1"),
-	   "older family version: refused");
+	ok(r.rc == 1 && !r.out[0] && strstr(r.err, "version 1") && strstr(r.err, "needs version 2"),
+	   "a module speaking version 1: refused");
 	result_free(&r);
 	fake_reset();
 
@@ -788,16 +874,13 @@ static void test_watch_lines(void)
 	char buf[4096];
 	size_t off = 0;
 	struct nlmsghdr *nlh;
-	struct nlattr *n;
 
 	nlh = put_genl(buf, &off, TCPOBS_CMD_EVENT, 0, 0);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_EVENT);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EV_SEQ, 41);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_TYPE, TCPOBS_EVENT_TYPE_LISTEN_DROP);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EV_TIME, 5000000000ULL);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_CAUSE, TCPOBS_CAUSE_LISTEN_OVERFLOWS);
-	put_listener(nlh, TCPOBS_A_EV_LISTENER, AF_INET, "127.0.0.1", 9090, 0x1001, 2, 3, causes);
-	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u64(nlh, TCPOBS_A_EVENT_SEQ, 41);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_TYPE, TCPOBS_EVENT_TYPE_LISTEN_DROP);
+	mnl_attr_put_u64(nlh, TCPOBS_A_EVENT_TIME, 5000000000ULL);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_CAUSE, TCPOBS_CAUSE_LISTEN_OVERFLOWS);
+	put_listener(nlh, TCPOBS_A_EVENT_LISTENER, AF_INET, "127.0.0.1", 9090, 0x1001, 2, 3, causes);
 	parse_event_msg(nlh, &ev);
 
 	r = capture(print_text, &ev);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of tcpobs(8): formatting and parsing, the JSON writer, text
- * tables, the procfs readers (on fixtures), the diagnose decision, event
- * sequence tracking, netlink reply handling and attribute parsing (on
- * messages built here as tcpobs.ko builds them), top and export; and the
- * commands end to end against a fake kernel (cmds.c).
+ * tables, the output API (print.h), the procfs readers (on fixtures), the
+ * diagnose decision, event sequence tracking, netlink reply handling and
+ * attribute parsing (on version 2 messages built here as tcpobs.ko builds
+ * them), top and export; and the commands end to end against a fake kernel
+ * (cmds.c).
  * Prints TAP: "ok N name" / "not ok N name", then "1..N".
  *
  *   tests/bin/unit FIXTURES_DIR
@@ -29,6 +30,8 @@
 #include "json.h"
 #include "msg.h"
 #include "nl.h"
+#include "output.h"
+#include "print.h"
 #include "procfs.h"
 #include "seqtrack.h"
 #include "table.h"
@@ -189,7 +192,8 @@ static void test_json(void)
 
 	json_init(&j, mem_open(&m), false);
 	json_obj_begin(&j);
-	json_kv_u64(&j, "a", 1);
+	json_key(&j, "a");
+	json_u64(&j, 1);
 	json_key(&j, "b");
 	json_arr_begin(&j);
 	json_i64(&j, -2);
@@ -198,11 +202,14 @@ static void test_json(void)
 	json_key(&j, "c");
 	json_obj_begin(&j);
 	json_obj_end(&j);
-	json_kv_str(&j, "d", "x");
+	json_key(&j, "d");
+	json_str(&j, "x");
 	json_key(&j, "e");
 	json_null(&j);
-	json_kv_bool(&j, "f", true);
-	json_kv_double(&j, "g", 6.0, 1);
+	json_key(&j, "f");
+	json_bool(&j, true);
+	json_key(&j, "g");
+	json_double(&j, 6.0, 1);
 	json_obj_end(&j);
 	s = mem_close(&m);
 	is_str(s, "{\"a\":1,\"b\":[-2,12.412],\"c\":{},\"d\":\"x\",\"e\":null,\"f\":true,\"g\":6.0}\n",
@@ -212,7 +219,8 @@ static void test_json(void)
 	json_init(&j, mem_open(&m), true);
 	json_arr_begin(&j);
 	json_obj_begin(&j);
-	json_kv_u64(&j, "port", 80);
+	json_key(&j, "port");
+	json_u64(&j, 80);
 	json_key(&j, "x");
 	json_arr_begin(&j);
 	json_arr_end(&j);
@@ -240,7 +248,10 @@ static void test_table(void)
 	struct mem m;
 	char *s;
 
-	table_init(&t, "local backlog cookie");
+	table_init_cols(&t, 3);
+	table_cell(&t, "local");
+	table_cell(&t, "backlog");
+	table_cell(&t, "cookie");
 	table_cell(&t, "127.0.0.1:9090");
 	table_cell(&t, "%u", 2);
 	table_cell(&t, "1001");
@@ -260,6 +271,137 @@ static void test_table(void)
 	       "table without header");
 	free(s);
 	table_free(&t);
+}
+
+/* --- the output API (print.h) ---------------------------------------------------------- */
+
+struct item {
+	const char *name;
+	uint64_t n;
+	bool up;
+	uint64_t ns;
+};
+
+/* Title "who" in text, key "name" in JSON; "-" in text for none, null in JSON. */
+static void item_row(const void *p, const void *ctx)
+{
+	const struct item *it = p;
+
+	(void)ctx;
+	print_string(PRINT_FP, "who", NULL, it->name);
+	print_string(PRINT_JSON, "name", NULL, it->name);
+	if (it->n)
+		print_u64(PRINT_ANY, "n", NULL, it->n);
+	else
+		print_null(PRINT_ANY, "n", NULL, "-");
+	print_bool(PRINT_ANY, "up", NULL, it->up);
+	print_secs(PRINT_ANY, "age", NULL, it->ns);
+	print_float(PRINT_JSON, "rate", 1, it->n / 2.0);
+}
+
+static const struct item items[] = {
+	{ "a-long-name", 7, true, 12412345678ULL },
+	{ "b", 0, false, 5000000 },
+};
+
+/* A table, a blank line, a table of counters-like rows; or JSON. */
+static void print_sample(size_t n)
+{
+	open_json_object(NULL);
+	open_json_array("items");
+	print_rows(PRINT_ANY, items, n, sizeof(*items), item_row, NULL);
+	close_json_array();
+	print_nl();
+	open_json_object("totals");
+	open_row(PRINT_FP, NULL);
+	print_string(PRINT_FP, "name", NULL, "total");
+	print_u64(PRINT_FP, "value", NULL, 7);
+	print_u64(PRINT_JSON, "total", NULL, 7);
+	close_row(PRINT_FP);
+	close_json_object();
+	print_u64(0, "nowhere", NULL, 1);
+	close_json_object();
+}
+
+static char *print_to_string(bool json, bool pretty, bool no_header, size_t n)
+{
+	struct mem m;
+
+	new_json_obj(mem_open(&m), json, pretty, no_header);
+	print_sample(n);
+	delete_json_obj();
+	return mem_close(&m);
+}
+
+static void test_print(void)
+{
+	struct counter cv[2] = { { "tw", 13 }, { "tracked", -1 } };
+	struct counters c = { .v = cv, .n = 2 };
+	struct mem m;
+	char *s;
+
+	s = print_to_string(false, false, false, 2);
+	is_str(s, "who         n up    age\n"
+		  "a-long-name 7 true  12.412\n"
+		  "b           - false 0.005\n"
+		  "\n"
+		  "name  value\n"
+		  "total 7\n",
+	       "print text: columns titled by key, aligned; PRINT_FP/PRINT_JSON pairs; tables a blank line apart");
+	free(s);
+	s = print_to_string(false, false, true, 2);
+	is_str(s, "a-long-name 7 true  12.412\nb           - false 0.005\n\ntotal 7\n",
+	       "print text --no-header: widths of the rows alone");
+	free(s);
+	s = print_to_string(false, false, false, 0);
+	is_str(s, "who n up age\n\nname  value\ntotal 7\n",
+	       "print text: a table without rows still has its header");
+	free(s);
+	s = print_to_string(false, false, true, 0);
+	is_str(s, "\ntotal 7\n", "print text --no-header: a table without rows prints nothing");
+	free(s);
+	s = print_to_string(true, false, false, 2);
+	is_str(s, "{\"items\":[{\"name\":\"a-long-name\",\"n\":7,\"up\":true,\"age\":12.412,\"rate\":3.5},"
+		  "{\"name\":\"b\",\"n\":null,\"up\":false,\"age\":0.005,\"rate\":0.0}],"
+		  "\"totals\":{\"total\":7}}\n",
+	       "print JSON: keys, types, null; text-only rows add members to their object");
+	free(s);
+	s = print_to_string(true, true, false, 0);
+	is_str(s, "{\n  \"items\": [],\n  \"totals\": {\n    \"total\": 7\n  }\n}\n",
+	       "print JSON pretty, an empty array");
+	free(s);
+
+	new_json_obj(mem_open(&m), false, false, false);
+	print_string(PRINT_ANY, "k", "k=%s", "v");
+	print_u64(PRINT_JSON, "j", "%llu", 1);
+	print_s64(PRINT_FP, NULL, " %+lld", -3);
+	print_text(" %d%s", 4, "!");
+	print_nl();
+	delete_json_obj();
+	s = mem_close(&m);
+	is_str(s, "k=v -3 4!\n", "print text: free text outside rows, PRINT_JSON left out");
+	free(s);
+
+	new_json_obj(mem_open(&m), false, false, false);
+	print_counters(PRINT_ANY, "t", &c);
+	print_counters(PRINT_JSON, "u", &c);
+	delete_json_obj();
+	s = mem_close(&m);
+	is_str(s, "name    value\ntw      13\ntracked -1\n",
+	       "print_counters: name value rows; PRINT_JSON only: no text");
+	free(s);
+	new_json_obj(mem_open(&m), true, false, false);
+	open_json_object(NULL);
+	print_counters(PRINT_ANY, "t", &c);
+	print_counters(PRINT_JSON, "u", &c);
+	print_text("not in JSON");
+	print_nl();
+	close_json_object();
+	delete_json_obj();
+	s = mem_close(&m);
+	is_str(s, "{\"t\":{\"tw\":13,\"tracked\":-1},\"u\":{\"tw\":13,\"tracked\":-1}}\n",
+	       "print_counters -j: objects of counters; no free text in JSON");
+	free(s);
 }
 
 /* --- procfs readers ------------------------------------------------------------------ */
@@ -645,49 +787,63 @@ static void test_nl_parse(void)
 
 /* --- attribute parsing --------------------------------------------------------------------- */
 
-void put_counter(struct nlmsghdr *nlh, const char *name, int64_t v)
+/* A pad attribute (no payload), as nla_put_64bit() may put before a u64. */
+void put_pad(struct nlmsghdr *nlh, uint16_t type)
 {
-	struct nlattr *c = mnl_attr_nest_start(nlh, TCPOBS_A_COUNTER);
+	static const char none;
 
-	mnl_attr_put_strz(nlh, TCPOBS_A_COUNTER_NAME, name);
-	mnl_attr_put_u64(nlh, TCPOBS_A_COUNTER_VALUE, (uint64_t)v);
-	mnl_attr_nest_end(nlh, c);
+	mnl_attr_put(nlh, type, 0, &none);
 }
 
-/* The attributes of a listener, as tcpobs_genl_put_listener() puts them. */
-void put_listener(struct nlmsghdr *nlh, uint16_t type, uint8_t family,
-			 const char *addr, uint16_t port, uint64_t cookie,
-			 uint32_t backlog, uint32_t accept_q, const uint64_t *causes)
+/* A port: a u16 in network byte order. */
+void put_port(struct nlmsghdr *nlh, uint16_t type, uint16_t port)
 {
-	struct nlattr *n = mnl_attr_nest_start(nlh, type), *cs, *c;
+	mnl_attr_put_u16(nlh, type, htons(port));
+}
+
+/*
+ * The attributes of a listener, as tcpobs.ko puts them: at the top level of
+ * a get-listener message (@nest 0), or in nest @nest of an event.
+ */
+void put_listener(struct nlmsghdr *nlh, uint16_t nest, uint8_t family,
+		  const char *addr, uint16_t port, uint64_t cookie,
+		  uint32_t backlog, uint32_t accept_q, const uint64_t *causes)
+{
+	static const uint16_t cause_attrs[NCAUSES] = {
+		TCPOBS_A_LISTENER_LISTEN_OVERFLOWS, TCPOBS_A_LISTENER_LISTEN_DROPS,
+		TCPOBS_A_LISTENER_REQQ_FULL_DROPS, TCPOBS_A_LISTENER_REQQ_FULL_COOKIES,
+		TCPOBS_A_LISTENER_SYNCOOKIES_SENT, TCPOBS_A_LISTENER_SYNCOOKIES_RECV,
+		TCPOBS_A_LISTENER_SYNCOOKIES_FAILED,
+	};
+	struct nlattr *n = nest ? mnl_attr_nest_start(nlh, nest) : NULL, *c;
 	uint8_t a[16];
 	unsigned int i;
 
 	inet_pton(family, addr, a);
-	mnl_attr_put_u8(nlh, TCPOBS_A_L_FAMILY, family);
-	mnl_attr_put(nlh, TCPOBS_A_L_ADDR, family == AF_INET ? 4 : 16, a);
-	mnl_attr_put_u16(nlh, TCPOBS_A_L_PORT, port);
-	mnl_attr_put_u64(nlh, TCPOBS_A_L_COOKIE, cookie);
-	mnl_attr_put_u32(nlh, TCPOBS_A_L_BACKLOG, backlog);
-	mnl_attr_put_u32(nlh, TCPOBS_A_L_ACCEPT_Q, accept_q);
-	mnl_attr_put_u32(nlh, TCPOBS_A_L_ACCEPT_Q_MAX, accept_q);
-	mnl_attr_put_u32(nlh, TCPOBS_A_L_SYN_Q, 0);
-	mnl_attr_put_u32(nlh, TCPOBS_A_L_SYN_Q_MAX, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_LISTENER_FAMILY, family);
+	mnl_attr_put(nlh, TCPOBS_A_LISTENER_ADDR, family == AF_INET ? 4 : 16, a);
+	put_port(nlh, TCPOBS_A_LISTENER_PORT, port);
+	put_pad(nlh, TCPOBS_A_LISTENER_PAD);
+	mnl_attr_put_u64(nlh, TCPOBS_A_LISTENER_COOKIE, cookie);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_BACKLOG, backlog);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_ACCEPT_Q, accept_q);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_ACCEPT_Q_MAX, accept_q);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_SYN_Q, 0);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_SYN_Q_MAX, 1);
 	for (i = 0; i < NCAUSES; i++)
-		mnl_attr_put_u64(nlh, TCPOBS_A_L_LISTEN_OVERFLOWS + i, causes[i]);
-	cs = mnl_attr_nest_start(nlh, TCPOBS_A_L_CAUSES);
+		mnl_attr_put_u64(nlh, cause_attrs[i], causes[i]);
 	for (i = 0; i < NCAUSES; i++) {
 		if (!causes[i])
 			continue;
-		c = mnl_attr_nest_start(nlh, TCPOBS_A_L_CAUSE);
+		c = mnl_attr_nest_start(nlh, TCPOBS_A_LISTENER_CAUSE);
 		mnl_attr_put_u8(nlh, TCPOBS_A_CAUSE_ID, i);
 		mnl_attr_put_u64(nlh, TCPOBS_A_CAUSE_COUNT, causes[i]);
 		mnl_attr_put_u64(nlh, TCPOBS_A_CAUSE_FIRST, 2465000000ULL);
 		mnl_attr_put_u64(nlh, TCPOBS_A_CAUSE_LAST, 3482000000ULL);
 		mnl_attr_nest_end(nlh, c);
 	}
-	mnl_attr_nest_end(nlh, cs);
-	mnl_attr_nest_end(nlh, n);
+	if (n)
+		mnl_attr_nest_end(nlh, n);
 }
 
 static void test_msg(void)
@@ -696,11 +852,13 @@ static void test_msg(void)
 	uint64_t causes[NCAUSES] = { 18, 18, 0, 0, 0, 0, 0 };
 	char s[ENDPOINT_LEN];
 	struct stats_reply st = { 0 };
+	struct transitions tr = { 0 };
 	struct listeners ls = { 0 };
 	struct sockets ss = { 0 };
 	struct tw_reply tw = { 0 };
 	struct ecn_reply ecn = { 0 };
 	struct lifetimes lt = { 0 };
+	struct features f = { 0 };
 	struct options o;
 	struct event ev;
 	struct nlmsghdr *nlh;
@@ -709,95 +867,119 @@ static void test_msg(void)
 	size_t off;
 	int64_t v;
 
-	/* GET_STATS */
+	/* GET_STATS: typed counters at the top level, out of order on purpose. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_STATS, 0, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS);
-	put_counter(nlh, "listen_overflows", 18);
-	put_counter(nlh, "unattributed_listen_drops", -2);
-	put_counter(nlh, "sockets", 5);
+	put_pad(nlh, TCPOBS_A_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_SOCKETS, 5);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_LISTEN_OVERFLOWS, 18);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_UNATTRIBUTED_LISTEN_DROPS, (uint64_t)-2);
+	mnl_attr_put_u32(nlh, TCPOBS_A_STATS_UNATTRIBUTED_SYNCOOKIES_SENT, (uint32_t)-3);
+	mnl_attr_put_u32(nlh, TCPOBS_A_STATS_LISTENERS, 0xffffffffU);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SEQ, 9);
+	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_MAX + 5, 77);	/* a future counter */
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_TIMEWAIT);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TW, 13);
 	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT);
-	put_counter(nlh, "tw", 13);
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_EVENTS);
-	put_counter(nlh, "events_seq", 9);
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATES);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_TRANSITION);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_FROM, 7);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_TO, 2);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TRANSITION_COUNT, 10);
-	mnl_attr_nest_end(nlh, t);
-	mnl_attr_nest_end(nlh, n);
-	ok(mnl_attr_get_type(n) == TCPOBS_A_STATES && (n->nla_type & NLA_F_NESTED),
+	ok(mnl_attr_get_type(n) == TCPOBS_A_STATS_TIMEWAIT && (n->nla_type & NLA_F_NESTED),
 	   "mnl_attr_nest_start sets NLA_F_NESTED");
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_ECN);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP6_IN_CE, 3);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP_IN_CE, 7);
+	mnl_attr_nest_end(nlh, n);
 	is_int(parse_stats_msg(nlh, &st), 0, "parse GET_STATS");
 	ok(counters_get(&st.stats, "listen_overflows", &v) && v == 18, "stats counter listen_overflows 18");
-	is_int(counters_val(&st.stats, "unattributed_listen_drops"), -2, "stats counter is signed");
+	is_int(counters_val(&st.stats, "unattributed_listen_drops"), -2, "stats: s64 counter is signed");
+	is_int(counters_val(&st.stats, "unattributed_syncookies_sent"), -3,
+	       "stats: a narrower s64 counter is sign-extended");
+	is_int(counters_val(&st.stats, "listeners"), 0xffffffffLL,
+	       "stats: a narrower u64 counter is not");
 	ok(!counters_get(&st.stats, "nope", NULL), "stats: absent counter");
+	ok(st.stats.n == 6 && !strcmp(st.stats.v[0].name, "listen_overflows") &&
+	   !strcmp(st.stats.v[3].name, "listeners") && !strcmp(st.stats.v[4].name, "sockets") &&
+	   !strcmp(st.stats.v[5].name, "events_seq"),
+	   "stats: in the order of the set, pad and unknown attributes ignored");
 	is_int(counters_val(&st.timewait, "tw"), 13, "stats: timewait totals");
-	is_int(counters_val(&st.events, "events_seq"), 9, "stats: events counters");
-	ok(st.ntr == 1 && st.tr[0].from == 7 && st.tr[0].to == 2 && st.tr[0].count == 10,
-	   "stats: transition CLOSE -> SYN-SENT 10");
+	ok(st.ecn.n == 2 && !strcmp(st.ecn.v[0].name, "ip_in_ce") && st.ecn.v[1].value == 3,
+	   "stats: ECN totals in the order of their set");
+	ok(st.events.n == 1 && counters_val(&st.events, "events_seq") == 9,
+	   "stats: the events counters apart too");
 	stats_reply_free(&st);
 
-	/* A counter without a name is malformed. */
+	/* A counter of a width that is no integer's is malformed. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_STATS, 0, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_COUNTER);
-	mnl_attr_put_u64(nlh, TCPOBS_A_COUNTER_VALUE, 1);
-	mnl_attr_nest_end(nlh, t);
-	mnl_attr_nest_end(nlh, n);
-	is_int(parse_stats_msg(nlh, &st), -EBADMSG, "parse: counter without a name is -EBADMSG");
+	mnl_attr_put(nlh, TCPOBS_A_STATS_SOCKETS, 3, "abc");
+	is_int(parse_stats_msg(nlh, &st), -EBADMSG, "parse: a 3-byte counter is -EBADMSG");
 	stats_reply_free(&st);
+
+	/* GET_STATES: a message per transition. */
+	off = 0;
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_STATES, NLM_F_MULTI, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_FROM, 7);
+	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_TO, 2);
+	put_pad(nlh, TCPOBS_A_TRANSITION_PAD);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TRANSITION_COUNT, 10);
+	is_int(parse_states_msg(nlh, &tr), 0, "parse GET_STATES");
+	ok(tr.n == 1 && tr.v[0].from == 7 && tr.v[0].to == 2 && tr.v[0].count == 10,
+	   "states: transition CLOSE -> SYN-SENT 10");
+	off = 0;
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_STATES, NLM_F_MULTI, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_TRANSITION_FROM, 7);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TRANSITION_COUNT, 10);
+	is_int(parse_states_msg(nlh, &tr), -EBADMSG, "parse: a transition without to is -EBADMSG");
+	transitions_free(&tr);
 
 	/* A listener. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_LISTENER, NLM_F_MULTI, 1);
-	put_listener(nlh, TCPOBS_A_LISTENER, AF_INET, "127.0.0.1", 9090, 0x1001, 2, 3, causes);
-	mnl_attr_put_u32(nlh, TCPOBS_A_MAX + 5, 1);	/* a future attribute */
+	put_listener(nlh, 0, AF_INET, "127.0.0.1", 9090, 0x1001, 2, 3, causes);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_MAX + 5, 1);	/* a future attribute */
 	is_int(parse_listener_msg(nlh, &ls), 0, "parse a listener (unknown attribute ignored)");
 	listener_local(&ls.v[0], s, sizeof(s));
-	is_str(s, "127.0.0.1:9090", "listener local");
+	is_str(s, "127.0.0.1:9090", "listener local, the port from network byte order");
 	ok(ls.v[0].cookie == 0x1001 && ls.v[0].backlog == 2 && ls.v[0].accept_q == 3 &&
 	   ls.v[0].syn_q_max == 1, "listener cookie and queues");
 	ok(ls.v[0].cause[TCPOBS_CAUSE_LISTEN_OVERFLOWS] == 18 &&
 	   ls.v[0].cause[TCPOBS_CAUSE_REQQ_FULL_DROPS] == 0, "listener causes");
 	ok(ls.v[0].when[0].seen && ls.v[0].when[0].last == 3482000000ULL &&
-	   !ls.v[0].when[2].seen, "listener cause times");
+	   ls.v[0].when[1].seen && !ls.v[0].when[2].seen, "listener cause times (multi-attr cause)");
 
 	/* A listener with a wrong address length is malformed. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_LISTENER, NLM_F_MULTI, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_LISTENER);
-	mnl_attr_put_u8(nlh, TCPOBS_A_L_FAMILY, AF_INET6);
-	mnl_attr_put_u32(nlh, TCPOBS_A_L_ADDR, 0);
-	mnl_attr_put_u16(nlh, TCPOBS_A_L_PORT, 1);
-	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u8(nlh, TCPOBS_A_LISTENER_FAMILY, AF_INET6);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_ADDR, 0);
+	put_port(nlh, TCPOBS_A_LISTENER_PORT, 1);
 	is_int(parse_listener_msg(nlh, &ls), -EBADMSG, "parse: IPv6 listener with 4-byte address is -EBADMSG");
+
+	/* A port is a be16: any other width is malformed. */
+	off = 0;
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_LISTENER, NLM_F_MULTI, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_LISTENER_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_ADDR, htonl(0x7f000001));
+	mnl_attr_put_u32(nlh, TCPOBS_A_LISTENER_PORT, 9090);
+	is_int(parse_listener_msg(nlh, &ls), -EBADMSG, "parse: a 4-byte port is -EBADMSG");
 	listeners_free(&ls);
 
 	/* A socket. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_SOCKET, NLM_F_MULTI, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_SOCKET);
 	inet_pton(AF_INET6, "::1", a6);
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_FAMILY, AF_INET6);
-	mnl_attr_put(nlh, TCPOBS_A_S_SADDR, 16, a6);
-	mnl_attr_put(nlh, TCPOBS_A_S_DADDR, 16, a6);
-	mnl_attr_put_u16(nlh, TCPOBS_A_S_SPORT, 7071);
-	mnl_attr_put_u16(nlh, TCPOBS_A_S_DPORT, 40122);
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_STATE, 8);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_AGE_IN_STATE, 12412000000ULL);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_AGE, 12415000000ULL);
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_TRANSITIONS, 2);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_COOKIE, 0x2f);
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_ECN, 1);
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_CE, 5);
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_DELIVERED_CE, 4);
-	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_FAMILY, AF_INET6);
+	mnl_attr_put(nlh, TCPOBS_A_SOCKET_SADDR, 16, a6);
+	mnl_attr_put(nlh, TCPOBS_A_SOCKET_DADDR, 16, a6);
+	put_port(nlh, TCPOBS_A_SOCKET_SPORT, 7071);
+	put_port(nlh, TCPOBS_A_SOCKET_DPORT, 40122);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_STATE, 8);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE_IN_STATE, 12412000000ULL);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE, 12415000000ULL);
+	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_COOKIE, 0x2f);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_ECN, 1);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_CE, 5);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_CWR_OUT, 6);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_DELIVERED_CE, 4);
 	is_int(parse_socket_msg(nlh, &ss), 0, "parse a socket");
 	sock_local(&ss.v[0], s, sizeof(s));
 	is_str(s, "[::1]:7071", "socket local");
@@ -805,83 +987,106 @@ static void test_msg(void)
 	is_str(s, "[::1]:40122", "socket peer");
 	ok(ss.v[0].state == 8 && ss.v[0].age_in_state == 12412000000ULL &&
 	   ss.v[0].transitions == 2 && ss.v[0].cookie == 0x2f, "socket state, age, transitions, cookie");
-	ok(ss.v[0].ecn == 1 && ss.v[0].ecnv[SK_CE] == 5 && ss.v[0].ecnv[SK_DELIVERED_CE] == 4 &&
-	   ss.v[0].ecnv[SK_ECT0] == 0, "socket ECN columns");
+	ok(ss.v[0].ecn == 1 && ss.v[0].ecnv[SK_CE] == 5 && ss.v[0].ecnv[SK_CWR_OUT] == 6 &&
+	   ss.v[0].ecnv[SK_DELIVERED_CE] == 4 && ss.v[0].ecnv[SK_ECT0] == 0,
+	   "socket ECN columns");
 	sockets_free(&ss);
 
-	/* GET_TIMEWAIT */
+	/* GET_TIMEWAIT: the totals, two tables and the ages, a message each. */
 	off = 0;
-	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_TIMEWAIT, 0, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT);
-	put_counter(nlh, "tw", 13);
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_TOTALS);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TRACKED, 12);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TW, 13);
 	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TW_KIND, TCPOBS_TW_PEER_PORT);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_TW_ROW);
-	mnl_attr_put_u16(nlh, TCPOBS_A_TW_PORT, 8080);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TW_COUNT, 6);
+	is_int(parse_timewait_msg(nlh, &tw), 0, "parse GET_TIMEWAIT totals");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_TABLE);
+	mnl_attr_put_u8(nlh, TCPOBS_A_TW_TABLE_KIND, TCPOBS_TW_KIND_PEER_PORT);
+	t = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE_ROW);
+	put_port(nlh, TCPOBS_A_TW_ROW_PORT, 8080);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_ROW_COUNT, 6);
 	mnl_attr_nest_end(nlh, t);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TW_OTHER, 7);
-	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TW_KIND, TCPOBS_TW_PEER);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_TW_ROW);
-	mnl_attr_put_u8(nlh, TCPOBS_A_TW_FAMILY, AF_INET);
-	mnl_attr_put_u32(nlh, TCPOBS_A_TW_ADDR, htonl(0x7f000001));
-	mnl_attr_put_u64(nlh, TCPOBS_A_TW_COUNT, 10);
+	t = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE_ROW);
+	put_port(nlh, TCPOBS_A_TW_ROW_PORT, 443);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_ROW_COUNT, 2);
 	mnl_attr_nest_end(nlh, t);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TW_OTHER, 3);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_TABLE_OTHER, 7);
 	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_TW_AGE);
-	mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_FROM, 60);
-	mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_TO, 0);
-	mnl_attr_put_u64(nlh, TCPOBS_A_TW_COUNT, 1);
+	is_int(parse_timewait_msg(nlh, &tw), 0, "parse GET_TIMEWAIT a port table");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_TABLE);
+	mnl_attr_put_u8(nlh, TCPOBS_A_TW_TABLE_KIND, TCPOBS_TW_KIND_PEER);
+	t = mnl_attr_nest_start(nlh, TCPOBS_A_TW_TABLE_ROW);
+	mnl_attr_put_u8(nlh, TCPOBS_A_TW_ROW_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, TCPOBS_A_TW_ROW_ADDR, htonl(0x7f000001));
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_ROW_COUNT, 10);
+	mnl_attr_nest_end(nlh, t);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_TABLE_OTHER, 3);
 	mnl_attr_nest_end(nlh, n);
-	is_int(parse_timewait_msg(nlh, &tw), 0, "parse GET_TIMEWAIT");
-	ok(tw.t[TCPOBS_TW_PEER_PORT].present && tw.t[TCPOBS_TW_PEER_PORT].n == 1 &&
-	   tw.t[TCPOBS_TW_PEER_PORT].rows[0].port == 8080 &&
-	   tw.t[TCPOBS_TW_PEER_PORT].other == 7 && !tw.t[TCPOBS_TW_LOCAL_PORT].present,
-	   "timewait peer_port table");
-	fmt_addr(s, sizeof(s), tw.t[TCPOBS_TW_PEER].rows[0].family,
-		 tw.t[TCPOBS_TW_PEER].rows[0].addr, tw.t[TCPOBS_TW_PEER].rows[0].alen);
+	is_int(parse_timewait_msg(nlh, &tw), 0, "parse GET_TIMEWAIT the peer table");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_TIMEWAIT, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_AGE);
+	mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_FROM_S, 0);
+	mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_TO_S, 1);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_AGE_COUNT, 13);
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_TIMEWAIT_AGE);
+	mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_FROM_S, 60);
+	mnl_attr_put_u32(nlh, TCPOBS_A_TW_AGE_TO_S, 0);
+	mnl_attr_put_u64(nlh, TCPOBS_A_TW_AGE_COUNT, 1);
+	mnl_attr_nest_end(nlh, n);
+	is_int(parse_timewait_msg(nlh, &tw), 0, "parse GET_TIMEWAIT the ages");
+	ok(tw.totals.n == 2 && !strcmp(tw.totals.v[0].name, "tw") &&
+	   counters_val(&tw.totals, "tracked") == 12, "timewait totals, in the order of the set");
+	ok(tw.t[TCPOBS_TW_KIND_PEER_PORT].present && tw.t[TCPOBS_TW_KIND_PEER_PORT].n == 2 &&
+	   tw.t[TCPOBS_TW_KIND_PEER_PORT].rows[0].port == 8080 &&
+	   tw.t[TCPOBS_TW_KIND_PEER_PORT].rows[1].port == 443 &&
+	   tw.t[TCPOBS_TW_KIND_PEER_PORT].other == 7 && !tw.t[TCPOBS_TW_KIND_LOCAL_PORT].present,
+	   "timewait peer_port table, multi-attr rows");
+	fmt_addr(s, sizeof(s), tw.t[TCPOBS_TW_KIND_PEER].rows[0].family,
+		 tw.t[TCPOBS_TW_KIND_PEER].rows[0].addr, tw.t[TCPOBS_TW_KIND_PEER].rows[0].alen);
 	is_str(s, "127.0.0.1", "timewait peer row address");
-	ok(tw.nages == 1 && tw.ages[0].from == 60 && tw.ages[0].to == 0 && tw.ages[0].count == 1,
-	   "timewait age bucket 60s+");
+	ok(tw.nages == 2 && tw.ages[1].from == 60 && tw.ages[1].to == 0 && tw.ages[1].count == 1,
+	   "timewait age buckets, 60s+ last");
 	tw_reply_free(&tw);
 
-	/* GET_LIFETIMES */
+	/* GET_LIFETIMES: a message per bucket. */
 	off = 0;
-	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_LIFETIMES, 0, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_LIFETIME);
-	mnl_attr_put_u8(nlh, TCPOBS_A_LT_STATE, 3);
-	mnl_attr_put_u64(nlh, TCPOBS_A_LT_FROM_US, 32);
-	mnl_attr_put_u64(nlh, TCPOBS_A_LT_TO_US, 64);
-	mnl_attr_put_u64(nlh, TCPOBS_A_LT_COUNT, 4);
-	mnl_attr_nest_end(nlh, n);
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_LIFETIMES, NLM_F_MULTI, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_LIFETIME_STATE, 3);
+	mnl_attr_put_u64(nlh, TCPOBS_A_LIFETIME_FROM_US, 32);
+	mnl_attr_put_u64(nlh, TCPOBS_A_LIFETIME_TO_US, 64);
+	mnl_attr_put_u64(nlh, TCPOBS_A_LIFETIME_COUNT, 4);
 	ok(!parse_lifetimes_msg(nlh, &lt) && lt.n == 1 && lt.v[0].state == 3 &&
 	   lt.v[0].from_us == 32 && lt.v[0].to_us == 64 && lt.v[0].count == 4,
 	   "parse GET_LIFETIMES");
 	lifetimes_free(&lt);
 
-	/* GET_ECN: a row and the other row. */
+	/* GET_ECN: the totals, a row and the other row, a message each. */
 	off = 0;
-	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_ECN, 0, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN);
-	put_counter(nlh, "ip_in_ce", 2807);
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_ECN, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_TOTALS);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP_IN_CE, 2807);
 	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_PORT);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EP_SIDE, TCPOBS_ECN_SIDE_LOCAL);
-	mnl_attr_put_u16(nlh, TCPOBS_A_EP_PORT, 5001);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EP_SOCKETS, 2);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EP_CE, 2807);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EP_DELIVERED_CE, 1);
+	is_int(parse_ecn_msg(nlh, &ecn), 0, "parse GET_ECN totals");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_ECN, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_SERVICE);
+	mnl_attr_put_u8(nlh, TCPOBS_A_ECN_SERVICE_SIDE, TCPOBS_ECN_SIDE_LOCAL);
+	put_port(nlh, TCPOBS_A_ECN_SERVICE_PORT, 5001);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_SERVICE_SOCKETS, 2);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_SERVICE_CE, 2807);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_SERVICE_DELIVERED_CE, 1);
 	mnl_attr_nest_end(nlh, n);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_PORT);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EP_SIDE, TCPOBS_ECN_SIDE_OTHER);
-	mnl_attr_put_u16(nlh, TCPOBS_A_EP_PORT, 0);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EP_SOCKETS, 9);
+	is_int(parse_ecn_msg(nlh, &ecn), 0, "parse GET_ECN a service");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_ECN, NLM_F_MULTI, 1);
+	n = mnl_attr_nest_start(nlh, TCPOBS_A_ECN_SERVICE);
+	mnl_attr_put_u8(nlh, TCPOBS_A_ECN_SERVICE_SIDE, TCPOBS_ECN_SIDE_OTHER);
+	put_port(nlh, TCPOBS_A_ECN_SERVICE_PORT, 0);
+	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_SERVICE_SOCKETS, 9);
 	mnl_attr_nest_end(nlh, n);
-	is_int(parse_ecn_msg(nlh, &ecn), 0, "parse GET_ECN");
+	is_int(parse_ecn_msg(nlh, &ecn), 0, "parse GET_ECN the other row");
+	ok(ecn.totals.n == 1 && counters_val(&ecn.totals, "ip_in_ce") == 2807, "ecn totals");
 	ok(ecn.n == 1 && ecn.rows[0].side == TCPOBS_ECN_SIDE_LOCAL && ecn.rows[0].port == 5001 &&
 	   ecn.rows[0].v[0] == 2 && ecn.rows[0].v[2] == 2807 && ecn.rows[0].v[ECN_NCOLS - 1] == 1,
 	   "ecn service row columns");
@@ -889,50 +1094,63 @@ static void test_msg(void)
 	is_str(ecn_col_names[2], "ce", "ecn column 2 is ce");
 	ecn_reply_free(&ecn);
 
-	/* GET_OPTIONS */
+	/* GET_OPTIONS: flat. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_OPTIONS, 0, 1);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_OPTIONS);
-	mnl_attr_put_u32(nlh, TCPOBS_A_OPT_EVENTS, TCPOBS_EVENT_STATES);
-	mnl_attr_put_u32(nlh, TCPOBS_A_OPT_INTERVAL_MS, 100);
-	mnl_attr_nest_end(nlh, n);
-	ok(!parse_options_msg(nlh, &o) && o.has_events && o.events == TCPOBS_EVENT_STATES &&
-	   o.interval_ms == 100, "parse GET_OPTIONS");
+	mnl_attr_put_u32(nlh, TCPOBS_A_OPTIONS_EVENTS, TCPOBS_EVENTS_STATES);
+	mnl_attr_put_u32(nlh, TCPOBS_A_OPTIONS_INTERVAL_MS, 100);
+	ok(!parse_options_msg(nlh, &o) && o.has_events && o.events == TCPOBS_EVENTS_STATES &&
+	   o.has_interval && o.interval_ms == 100, "parse GET_OPTIONS");
+
+	/* GET_FEATURES: a message per feature, reason only when there is one. */
+	off = 0;
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_FEATURES, NLM_F_MULTI, 1);
+	mnl_attr_put_strz(nlh, TCPOBS_A_FEATURE_NAME, "states");
+	mnl_attr_put_u8(nlh, TCPOBS_A_FEATURE_EXACT, 1);
+	is_int(parse_features_msg(nlh, &f), 0, "parse GET_FEATURES an exact feature");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_FEATURES, NLM_F_MULTI, 1);
+	mnl_attr_put_strz(nlh, TCPOBS_A_FEATURE_NAME, "mptcp");
+	mnl_attr_put_u8(nlh, TCPOBS_A_FEATURE_EXACT, 0);
+	mnl_attr_put_strz(nlh, TCPOBS_A_FEATURE_REASON, "not in this kernel");
+	is_int(parse_features_msg(nlh, &f), 0, "parse GET_FEATURES a degraded feature");
+	ok(f.n == 2 && f.v[0].exact && !f.v[0].reason[0] && !f.v[1].exact &&
+	   !strcmp(f.v[1].name, "mptcp") && !strcmp(f.v[1].reason, "not in this kernel"),
+	   "features: name, exact, reason");
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_FEATURES, NLM_F_MULTI, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_FEATURE_EXACT, 0);
+	is_int(parse_features_msg(nlh, &f), -EBADMSG, "parse: a feature without a name is -EBADMSG");
 
 	/* A listen-drop event. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_EVENT, 0, 0);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_EVENT);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EV_SEQ, 41);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_TYPE, TCPOBS_EVENT_TYPE_LISTEN_DROP);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EV_TIME, 5000000000ULL);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_CAUSE, TCPOBS_CAUSE_LISTEN_OVERFLOWS);
-	put_listener(nlh, TCPOBS_A_EV_LISTENER, AF_INET6, "::", 443, 0x2a, 4096, 0, causes);
-	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u64(nlh, TCPOBS_A_EVENT_SEQ, 41);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_TYPE, TCPOBS_EVENT_TYPE_LISTEN_DROP);
+	mnl_attr_put_u64(nlh, TCPOBS_A_EVENT_TIME, 5000000000ULL);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_CAUSE, TCPOBS_CAUSE_LISTEN_OVERFLOWS);
+	put_listener(nlh, TCPOBS_A_EVENT_LISTENER, AF_INET6, "::", 443, 0x2a, 4096, 0, causes);
 	is_int(parse_event_msg(nlh, &ev), 0, "parse a listen-drop event");
 	listener_local(&ev.l, s, sizeof(s));
 	ok(ev.seq == 41 && ev.type == TCPOBS_EVENT_TYPE_LISTEN_DROP && ev.has_cause &&
 	   ev.cause == 0 && ev.has_listener && !strcmp(s, "[::]:443") &&
-	   ev.l.cause[TCPOBS_CAUSE_LISTEN_DROPS] == 18, "listen-drop event fields");
+	   ev.l.cause[TCPOBS_CAUSE_LISTEN_DROPS] == 18 && ev.l.when[1].seen,
+	   "listen-drop event fields");
 
 	/* A state event. */
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_EVENT, 0, 0);
-	n = mnl_attr_nest_start(nlh, TCPOBS_A_EVENT);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EV_SEQ, 42);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_TYPE, TCPOBS_EVENT_TYPE_STATE);
-	mnl_attr_put_u64(nlh, TCPOBS_A_EV_TIME, 5000000000ULL);
-	t = mnl_attr_nest_start(nlh, TCPOBS_A_EV_SOCKET);
-	mnl_attr_put_u8(nlh, TCPOBS_A_S_FAMILY, AF_INET);
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_SADDR, htonl(0x7f000001));
-	mnl_attr_put_u32(nlh, TCPOBS_A_S_DADDR, htonl(0x7f000002));
-	mnl_attr_put_u16(nlh, TCPOBS_A_S_SPORT, 7071);
-	mnl_attr_put_u16(nlh, TCPOBS_A_S_DPORT, 40122);
-	mnl_attr_put_u64(nlh, TCPOBS_A_S_COOKIE, 0x2f);
+	mnl_attr_put_u64(nlh, TCPOBS_A_EVENT_SEQ, 42);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_TYPE, TCPOBS_EVENT_TYPE_STATE);
+	mnl_attr_put_u64(nlh, TCPOBS_A_EVENT_TIME, 5000000000ULL);
+	t = mnl_attr_nest_start(nlh, TCPOBS_A_EVENT_SOCKET);
+	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_SADDR, htonl(0x7f000001));
+	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_DADDR, htonl(0x7f000002));
+	put_port(nlh, TCPOBS_A_SOCKET_SPORT, 7071);
+	put_port(nlh, TCPOBS_A_SOCKET_DPORT, 40122);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_COOKIE, 0x2f);
 	mnl_attr_nest_end(nlh, t);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_OLD_STATE, 1);
-	mnl_attr_put_u8(nlh, TCPOBS_A_EV_NEW_STATE, 8);
-	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_OLD_STATE, 1);
+	mnl_attr_put_u8(nlh, TCPOBS_A_EVENT_NEW_STATE, 8);
 	is_int(parse_event_msg(nlh, &ev), 0, "parse a state event");
 	sock_peer(&ev.s, s, sizeof(s));
 	ok(ev.seq == 42 && ev.has_socket && ev.old_state == 1 && ev.new_state == 8 &&
@@ -944,34 +1162,51 @@ static void test_msg(void)
 	is_int(parse_event_msg(nlh, &ev), -ENOMSG, "parse_event_msg: other commands are -ENOMSG");
 }
 
+/* The attribute of type @type at the top level of request @nlh, or NULL. */
+static const struct nlattr *req_attr(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
 static void test_filter(void)
 {
 	static char buf[NL_REQ_SIZE];
 	struct cmd_args a = { .has_port = true, .port = 8080, .has_state = true, .state = 8 };
-	const struct nlattr *n, *x;
+	const struct nlattr *port, *state;
 	struct nlmsghdr *nlh;
 	size_t off = 0;
-	int port = -1, state = -1;
+	uint16_t be;
 
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_SOCKET, NLM_F_DUMP, 1);
-	client_put_filter(nlh, &a);
-	n = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
-	ok(mnl_attr_get_type(n) == TCPOBS_A_FILTER && (n->nla_type & NLA_F_NESTED),
-	   "filter: TCPOBS_A_FILTER nest with NLA_F_NESTED");
-	mnl_attr_for_each_nested(x, n) {
-		if (mnl_attr_get_type(x) == TCPOBS_A_FILTER_PORT &&
-		    mnl_attr_get_payload_len(x) == 2)
-			port = mnl_attr_get_u16(x);
-		if (mnl_attr_get_type(x) == TCPOBS_A_FILTER_STATE &&
-		    mnl_attr_get_payload_len(x) == 1)
-			state = mnl_attr_get_u8(x);
-	}
-	ok(port == 8080 && state == 8, "filter: u16 port 8080 and u8 state 8");
+	client_put_filter(nlh, TCPOBS_CMD_GET_SOCKET, &a);
+	port = req_attr(nlh, TCPOBS_A_SOCKET_PORT);
+	state = req_attr(nlh, TCPOBS_A_SOCKET_STATE);
+	if (port)
+		memcpy(&be, mnl_attr_get_payload(port), sizeof(be));
+	ok(port && mnl_attr_get_payload_len(port) == 2 && !(port->nla_type & NLA_F_NESTED) &&
+	   be == htons(8080), "filter: get-socket port, a be16 at the top level");
+	ok(state && mnl_attr_get_payload_len(state) == 1 && mnl_attr_get_u8(state) == 8,
+	   "filter: get-socket state, a u8");
+
+	off = 0;
+	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_LISTENER, NLM_F_DUMP, 1);
+	client_put_filter(nlh, TCPOBS_CMD_GET_LISTENER, &a);
+	port = req_attr(nlh, TCPOBS_A_LISTENER_PORT);
+	if (port)
+		memcpy(&be, mnl_attr_get_payload(port), sizeof(be));
+	ok(port && mnl_attr_get_payload_len(port) == 2 && be == htons(8080) &&
+	   nlh->nlmsg_len == NLMSG_HDRLEN + GENL_HDRLEN + MNL_ATTR_HDRLEN + 4,
+	   "filter: get-listener takes the port only");
 
 	off = 0;
 	nlh = put_genl(buf, &off, TCPOBS_CMD_GET_SOCKET, NLM_F_DUMP, 1);
 	memset(&a, 0, sizeof(a));
-	client_put_filter(nlh, &a);
+	client_put_filter(nlh, TCPOBS_CMD_GET_SOCKET, &a);
 	is_int(nlh->nlmsg_len, NLMSG_HDRLEN + sizeof(struct genlmsghdr),
 	       "filter: no filter, no attribute");
 }
@@ -1083,6 +1318,7 @@ int main(int argc, char **argv)
 	test_fmt();
 	test_json();
 	test_table();
+	test_print();
 	test_procfs(fixtures);
 	test_diag();
 	test_seqtrack();

@@ -30,14 +30,16 @@ char *mem_close(struct mem *m);
 /* The family id the fake kernel gives "tcpobs". */
 #define FAKE_FAMILY 0x22
 
-/* Messages as tcpobs.ko builds them, appended at *@off of @buf. */
+/* Messages as tcpobs.ko builds them (version 2), appended at *@off of @buf. */
 struct nlmsghdr *put_msg(char *buf, size_t *off, uint16_t type, uint16_t flags,
 			 uint32_t seq);
 void end_msg(size_t *off, struct nlmsghdr *nlh);
 struct nlmsghdr *put_genl(char *buf, size_t *off, uint8_t cmd, uint16_t flags,
 			  uint32_t seq);
-void put_counter(struct nlmsghdr *nlh, const char *name, int64_t v);
-void put_listener(struct nlmsghdr *nlh, uint16_t type, uint8_t family,
+void put_pad(struct nlmsghdr *nlh, uint16_t type);
+void put_port(struct nlmsghdr *nlh, uint16_t type, uint16_t port);
+/* At the top level (@nest 0) or in nest @nest. */
+void put_listener(struct nlmsghdr *nlh, uint16_t nest, uint8_t family,
 		  const char *addr, uint16_t port, uint64_t cookie,
 		  uint32_t backlog, uint32_t accept_q, const uint64_t *causes);
 
