@@ -39,6 +39,9 @@
 
 static_assert((int)TCPOBS_DROP_MAX == (int)__TCPOBS_CAUSE_MAX);
 static_assert((int)TCPOBS_TWK_MAX == (int)__TCPOBS_TW_KIND_MAX);
+static_assert((int)TCP_ESTABLISHED == (int)TCPOBS_TCP_STATE_ESTABLISHED &&
+	      (int)TCP_CLOSING == (int)TCPOBS_TCP_STATE_CLOSING &&
+	      (int)TCP_NEW_SYN_RECV == (int)TCPOBS_TCP_STATE_NEW_SYN_RECV);
 
 static struct genl_family tcpobs_genl_family;
 

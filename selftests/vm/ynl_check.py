@@ -181,6 +181,20 @@ def ops(spec, out):
 STATES = ['UNKNOWN', 'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2',
           'TIME-WAIT', 'CLOSE', 'CLOSE-WAIT', 'LAST-ACK', 'LISTEN', 'CLOSING',
           'NEW-SYN-RECV', 'BOUND-INACTIVE']
+# The spec's enum tcp-state, by value (cli.py prints its names).
+TCP_STATE_NAMES = [None, 'established', 'syn-sent', 'syn-recv', 'fin-wait1', 'fin-wait2',
+                   'time-wait', 'close', 'close-wait', 'last-ack', 'listen', 'closing',
+                   'new-syn-recv', 'bound-inactive']
+
+
+def st(v):
+    """A state attribute as procfs names it: cli.py gives the enum's name
+    (or the number, for a value the spec does not name)."""
+    if isinstance(v, str) and v in TCP_STATE_NAMES:
+        v = TCP_STATE_NAMES.index(v)
+    return STATES[v] if isinstance(v, int) and v < len(STATES) else v
+
+
 CAUSES = ['listen_overflows', 'listen_drops', 'reqq_full_drops', 'reqq_full_cookies',
           'syncookies_sent', 'syncookies_recv', 'syncookies_failed']
 
@@ -434,7 +448,7 @@ def ynl_sockets(reply):
              if k not in ('saddr', 'daddr', 'sport', 'dport', 'state', 'cookie')}
         s['local'] = (ip(m['saddr']), m['sport'])
         s['peer'] = (ip(m['daddr']), m['dport'])
-        s['state'] = STATES[m['state']] if m['state'] < len(STATES) else m['state']
+        s['state'] = st(m['state'])
         s['family'] = family(s.get('family'))
         for t in SOCK_TIMES:	# ns, as the files' milliseconds
             s[t] = s[t] // 10**6
@@ -487,9 +501,9 @@ def ynl_view(op, reply):
     if op == 'get-socket':
         return ynl_sockets(reply)
     if op == 'get-states':
-        return {(STATES[m['from']], STATES[m['to']]): m['count'] for m in reply}
+        return {(st(m['from']), st(m['to'])): m['count'] for m in reply}
     if op == 'get-lifetimes':
-        return {(STATES[m['state']], m['from-us'], m['to-us']): m['count'] for m in reply}
+        return {(st(m['state']), m['from-us'], m['to-us']): m['count'] for m in reply}
     if op == 'get-features':
         return {m['name']: (m['exact'] == 1, m.get('reason', '')) for m in reply}
     if op == 'get-options':

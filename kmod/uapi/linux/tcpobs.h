@@ -57,6 +57,27 @@ enum tcpobs_family {
 };
 
 /*
+ * The kernel's TCP states (TCP_ESTABLISHED, ...; include/net/tcp_states.h), as
+ * the kernel names them. bound-inactive is from 6.6 (Debian's 6.12 and 7.3
+ * have it, 5.10 and 6.1 do not).
+ */
+enum tcpobs_tcp_state {
+	TCPOBS_TCP_STATE_ESTABLISHED = 1,
+	TCPOBS_TCP_STATE_SYN_SENT,
+	TCPOBS_TCP_STATE_SYN_RECV,
+	TCPOBS_TCP_STATE_FIN_WAIT1,
+	TCPOBS_TCP_STATE_FIN_WAIT2,
+	TCPOBS_TCP_STATE_TIME_WAIT,
+	TCPOBS_TCP_STATE_CLOSE,
+	TCPOBS_TCP_STATE_CLOSE_WAIT,
+	TCPOBS_TCP_STATE_LAST_ACK,
+	TCPOBS_TCP_STATE_LISTEN,
+	TCPOBS_TCP_STATE_CLOSING,
+	TCPOBS_TCP_STATE_NEW_SYN_RECV,
+	TCPOBS_TCP_STATE_BOUND_INACTIVE,
+};
+
+/*
  * The TIME_WAIT tables, by what they count sockets by.
  */
 enum tcpobs_tw_kind {
