@@ -99,6 +99,8 @@ static int __net_init tcpobs_net_init(struct net *net)
 	unsigned int i;
 	int err;
 
+	/* The per-CPU allocator's limit for one object. */
+	BUILD_BUG_ON(sizeof(struct tcpobs_pcpu) > PCPU_MIN_UNIT_SIZE);
 	pcpu = alloc_percpu(struct tcpobs_pcpu);
 	if (!pcpu)
 		return -ENOMEM;

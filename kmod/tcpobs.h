@@ -38,7 +38,9 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/seq_file.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock_types.h>
+#include <linux/workqueue.h>
 #include <linux/types.h>
 #include <linux/in6.h>
 #include <linux/netlink.h>
@@ -80,6 +82,7 @@ struct tcpobs_pcpu {
 	u64 tw_exits_untracked;
 	u64 tw_rearms;
 	u64 tw_keys_full;
+	u64 tw_key_misses;
 	/* The lifecycle table (sockets.c); sockets may go below 0 per CPU. */
 	s64 sockets;
 	u64 sockets_table_full;
@@ -129,18 +132,38 @@ enum tcpobs_twkey_kind {
 
 #define TCPOBS_TW_SLOTS 128
 #define TCPOBS_TW_AGE_BUCKETS 8
-#define TCPOBS_TW_KEY_BUCKETS 256
 
 #define TCPOBS_ECN_HOOKS 4
 
+struct tcpobs_twtab;
+
 /* A namespace's TIME_WAIT aggregates (timewait.c). */
 struct tcpobs_tw {
-	/* Protects keys and nkeys; readers walk keys under RCU. */
+	/*
+	 * Protects the key table's chains, nkeys, ksum and unkeyed; taken
+	 * with interrupts off, never held across an allocation. Readers walk
+	 * the chains under RCU.
+	 */
 	spinlock_t lock;
+	/* Odd while entries move between chains (resize, repair). */
+	seqcount_spinlock_t moving;
+	struct tcpobs_twtab __rcu *tab;
 	unsigned int nkeys;
-	struct hlist_head keys[TCPOBS_TW_KEY_BUCKETS];
-	/* Minisocks by second of timer expiry, modulo TCPOBS_TW_SLOTS. */
+	bool resize_queued;
+	/* Sum of the keys' counts, and minisocks without a key, by kind. */
+	long ksum[TCPOBS_TWK_MAX];
+	long unkeyed[TCPOBS_TWK_MAX];
+	/* TIME-WAIT minisocks by second of timer expiry, mod TCPOBS_TW_SLOTS. */
 	atomic_long_t slots[TCPOBS_TW_SLOTS];
+	/* The same for FIN-WAIT-2 minisocks (armed to tcp_fin_timeout). */
+	atomic_long_t fw2_slots[TCPOBS_TW_SLOTS];
+	/* Repairs (timewait.c's checker): the table rebuilt from the kernel's. */
+	struct list_head repair_node;
+	struct net *net;
+	unsigned int strikes;
+	atomic_long_t repairs;
+	atomic_long_t repaired;
+	struct work_struct resize_work;
 };
 
 /* Per network namespace state, allocated by the netns core (.size). */
