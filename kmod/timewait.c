@@ -668,7 +668,7 @@ static void tcpobs_tw_check(struct work_struct *work)
 	}
 	mutex_unlock(&tcpobs_tw_mutex);
 	queue_delayed_work(system_unbound_wq, &tcpobs_tw_check_work,
-			   interval ? max(interval * HZ / 2, HZ / 2) : 5 * HZ);
+			   interval ? max(interval * HZ / 2, HZ / 2) : HZ);
 }
 
 /*

@@ -284,7 +284,7 @@ struct aset {
 	_Static_assert(sizeof(types) == (max) + 2, name ": a type per attribute"); \
 	static const struct aset var = { name, types, max, nests }
 
-ASET(set_tw_stats, "timewait-stats", TCPOBS_A_TIMEWAIT_STATS_MAX, "-p88888888888", NULL);
+ASET(set_tw_stats, "timewait-stats", TCPOBS_A_TIMEWAIT_STATS_MAX, "-p888888888888888", NULL);
 ASET(set_ecn_stats, "ecn-stats", TCPOBS_A_ECN_STATS_MAX, "-p88888888888888888888888", NULL);
 static const struct nest_of stats_nests[] = {
 	{ TCPOBS_A_STATS_TIMEWAIT, &set_tw_stats }, { TCPOBS_A_STATS_ECN, &set_ecn_stats }, { 0 },
