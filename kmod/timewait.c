@@ -807,6 +807,23 @@ unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
 	return n;
 }
 
+/* The longest chain of @t's key table (debugfs). Under RCU. */
+unsigned long tcpobs_timewait_chain_max(struct tcpobs_tw *t)
+{
+	struct tcpobs_twtab *tab = rcu_dereference(t->tab);
+	unsigned long i, most = 0;
+	struct tcpobs_twkey *e;
+
+	for (i = 0; tab && i < 1UL << tab->bits; i++) {
+		unsigned long n = 0;
+
+		hlist_for_each_entry_rcu(e, &tab->chain[i], node)
+			n++;
+		most = max(most, n);
+	}
+	return most;
+}
+
 /* The minisocks of a kind of key: in its keys, or without one. */
 static long tcpobs_timewait_keyed(struct net *net, unsigned int kind)
 {

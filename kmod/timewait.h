@@ -25,6 +25,7 @@ unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
 unsigned int tcpobs_timewait_default_top(void);
 long tcpobs_timewait_ages(struct net *net, long ages[TCPOBS_TW_AGE_BUCKETS]);
 int tcpobs_timewait_show(struct seq_file *seq, void *v);
+unsigned long tcpobs_timewait_chain_max(struct tcpobs_tw *t);
 
 extern const struct tcpobs_net_feature tcpobs_timewait_feature;
 

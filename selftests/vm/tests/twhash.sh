@@ -1,0 +1,55 @@
+#!/bin/bash
+# A remote peer cannot make the TIME_WAIT inventory slow: minisocks whose
+# peer addresses were chosen to share one chain of tcpobs's first key
+# table (an unseeded jhash over 256 fixed chains) cost per entry what
+# minisocks with random peers cost, within 20 %, and are counted exactly.
+# The cost is the CPU time of the process making the connections over
+# loopback (their softirq work runs in it); rounds alternate between the
+# two sets of peers, each in a fresh namespace, and the medians compare.
+source "$(dirname "$0")/../lib.sh"
+trap 'netns_cleanup' EXIT
+
+N=${TWHASH_N:-$(abuse_scale 8000 2000 8000)}
+ROUNDS=$(abuse_scale 5 3 3)
+twflood peers -n "$N" -m collide fd00:77:: > /tmp/twh.collide
+twflood peers -n "$N" -m random fd00:77:: > /tmp/twh.random
+check_eq "the two sets have $N distinct peers each" \
+	"$(sort -u /tmp/twh.collide | wc -l) $(sort -u /tmp/twh.random | wc -l)" "$N $N"
+
+: > /tmp/twh.costs
+for r in $(seq "$ROUNDS"); do
+	# (alternate which goes first: a round's first half runs colder)
+	order="collide random"
+	[ $((r % 2)) = 0 ] && order="random collide"
+	for m in $order; do
+		ns=twh_$m$r
+		netns_new "$ns"
+		ip -n "$ns" -6 route add local fd00:77::/64 dev lo
+		# (a new namespace may hold half its ehash size in TIME-WAIT)
+		in_ns "$ns" sysctl -qw net.ipv4.tcp_max_tw_buckets=$((N + 1000))
+		out=$(in_ns "$ns" twflood run -p 7000 "/tmp/twh.$m")
+		read -r n us <<< "$out"
+		echo "$m $n $us" >> /tmp/twh.costs
+		diag "round $r, $m peers: $n connections, $((us / ${n:-1})) us of CPU each"
+		if [ "$r" = 1 ]; then
+			check_eq "$m peers: tracked equals sockstat tw ($N)" \
+				"$(tw_stat "$ns" tracked) $(sockstat_tw "$ns")" "$N $N"
+			check_eq "$m peers: $N peer rows + other (the keys' counts) equal sockstat tw" \
+				"$(tw_table "$ns" peer | awk '{ s += $2 } END { print s }')" "$(sockstat_tw "$ns")"
+			check_eq "$m peers: no key left out (keys_full 0)" "$(tw_stat "$ns" keys_full)" 0
+			# (the longest chain over every namespace's key table: with
+			# a keyed hash and a table that grows, a handful)
+			chain=$(tcpobs_objects tw_chain_max)
+			check "$m peers: the longest key chain is short (${chain:-missing}, at most 16)" \
+				test "${chain:-99999}" -le 16
+		fi
+		ip netns del "$ns"
+	done
+done
+
+median() { awk -v m="$1" '$1 == m { print $3 / $2 }' /tmp/twh.costs | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+c=$(median collide)
+r=$(median random)
+ratio=$(awk -v c="$c" -v r="$r" 'BEGIN { printf "%.3f", c / r }')
+check "colliding peers cost what random ones do: ${c} vs ${r} us per entry, ratio $ratio (at most 1.20)" \
+	awk -v x="$ratio" 'BEGIN { exit !(x > 0 && x <= 1.20) }'
