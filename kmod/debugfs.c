@@ -3,7 +3,8 @@
  * /sys/kernel/debug/tcpobs/objects: what tcpobs holds right now, over all
  * network namespaces, for leak checks (the abuse selftests): namespaces
  * with tcpobs state, lifecycle entries, ledger entries, TIME_WAIT keys (and
- * the longest chain of their tables) and ECN service rows. Readable by root only: it crosses namespaces.
+ * the longest chain of their tables) and ECN service rows. Readable by
+ * root only: it crosses namespaces.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
