@@ -6,7 +6,7 @@
  *                         since tcpobs started counting it, including
  *                         listeners that have closed since
  *   untracked_<cause>     the part of <cause> whose listener was not in the
- *                         ledger (it was full)
+ *                         ledger (it was full, or the listener was closing)
  *   unattributed_<cause>  the kernel's counter's increase over the same time
  *                         minus <cause>: what the probes did not see (0
  *                         when attribution is exact)

@@ -244,7 +244,7 @@ listener_start() {
 	local ns=$1 ready
 	shift
 	ready=$(mktemp -u /tmp/ready.XXXXXX)
-	in_ns "$ns" tcpgen listen -r "$ready" "$@" 2>>/tmp/listeners.err &
+	in_ns "$ns" ${TCPGEN_CPU:+taskset -c "$TCPGEN_CPU"} tcpgen listen -r "$ready" "$@" 2>>/tmp/listeners.err &
 	wait_for "[ -s $ready ]" || return 1
 	LISTENER_PID=$(cat "$ready")
 	BGPIDS+=("$LISTENER_PID")

@@ -155,6 +155,26 @@ for ck in 1 0; do
 	check_totals_frozen sq$ck /tmp/sq$ck.before "cookies=$ck"
 done
 
+# --- Listeners closing while their handshakes complete ----------------------
+# A handshake completing (the client's data, past TCP_DEFER_ACCEPT, or a
+# cookie's ACK) on one CPU while the listener closes on the other: the
+# kernel counts a listen drop on a listener already in CLOSE, its port
+# released. Every one is seen (the namespace totals equal nstat's), none
+# unattributed. The clients are pinned to the other CPU than the listener.
+netns_new lclose
+in_ns lclose sysctl -qw net.ipv4.tcp_syncookies=1
+nstat_snap lclose /tmp/lclose.before
+for r in $(seq "$(abuse_scale 20 6 10)"); do
+	TCPGEN_CPU=0 listener_start lclose -b 2 -d 600 -p 8080
+	TCPGEN_CPU=1 tcpgen_bg lclose connect -n 8 -w 600 -s 127.0.0.1 8080
+	wait_for "[ \"\$(listener_col lclose 8080 syn_q)\" = 3 ]"
+	release "$TCPGEN_PID"
+	kill "$LISTENER_PID"
+	bg_cleanup
+done
+wait_for "[ \"\$(tcpobs_stat lclose listeners)\" = 0 ]"
+check_totals_frozen lclose /tmp/lclose.before "closing listeners"
+
 # --- Dual-stack [::] listener, IPv4-mapped connections: counted once --------
 netns_new dual
 nstat_snap dual /tmp/dual.before
