@@ -474,5 +474,5 @@ tcpobs_objects() {
 # grace period). For wait_for.
 objects_agree() {
 	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 }
-		END { print a " " k; exit a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
+		END { print a " " k; exit a == "" || a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
 }
