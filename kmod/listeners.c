@@ -16,8 +16,12 @@
  *
  * Lookups (one per SYN or handshake-completing ACK) are lock-free under
  * RCU; insertions and removals take one spinlock. The ledger holds at most
- * max_listeners entries; listeners beyond that are counted in
- * listeners_table_full and their drops in the untracked_* totals.
+ * max_listeners entries; listeners beyond that (or whose entry could not
+ * be allocated) are counted in listeners_table_full and their drops in the
+ * untracked_* totals. Such a miss is repaired: a checker (every half
+ * repair_interval) scans the listening hash again once the ledger has
+ * room, and counts each listener it adds in its namespace's
+ * listeners_repaired.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -26,6 +30,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
@@ -68,6 +73,10 @@ static unsigned int tcpobs_nlisteners;
 static atomic_long_t tcpobs_table_full = ATOMIC_LONG_INIT(0);
 /* Changes whenever an entry is added or removed: dumps check it. */
 static atomic_t tcpobs_lgen = ATOMIC_INIT(0);
+/* Listeners left out since the last repair scan. */
+static atomic_t tcpobs_lmissed = ATOMIC_INIT(0);
+static void tcpobs_listeners_check(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tcpobs_lcheck_work, tcpobs_listeners_check);
 
 static struct hlist_head *tcpobs_lbucket(const struct sock *sk)
 {
@@ -94,7 +103,8 @@ static u64 tcpobs_sk_cookie(struct sock *sk)
 	return ((u64)c[1] << 32) | c[0];
 }
 
-void tcpobs_listener_add(struct sock *sk)
+/* Whether @sk was added (not already there, and room for it). */
+bool tcpobs_listener_add(struct sock *sk)
 {
 	struct tcpobs_listener *l;
 	unsigned long flags;
@@ -102,7 +112,8 @@ void tcpobs_listener_add(struct sock *sk)
 	l = kzalloc(sizeof(*l), GFP_ATOMIC);
 	if (!l) {
 		atomic_long_inc(&tcpobs_table_full);
-		return;
+		atomic_inc(&tcpobs_lmissed);
+		return false;
 	}
 	l->sk = sk;
 	l->net = sock_net(sk);
@@ -112,18 +123,20 @@ void tcpobs_listener_add(struct sock *sk)
 	if (tcpobs_listener_find(sk)) {
 		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 		kfree(l);
-		return;
+		return false;
 	}
 	if (tcpobs_nlisteners >= max_listeners) {
 		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 		atomic_long_inc(&tcpobs_table_full);
+		atomic_inc(&tcpobs_lmissed);
 		kfree(l);
-		return;
+		return false;
 	}
 	hlist_add_head_rcu(&l->node, tcpobs_lbucket(sk));
 	tcpobs_nlisteners++;
 	atomic_inc(&tcpobs_lgen);
 	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
+	return true;
 }
 
 void tcpobs_listener_del(const struct sock *sk)
@@ -456,7 +469,7 @@ int tcpobs_listener_events_show(struct seq_file *seq, void *v)
  * (unhash, then the state change) comes after. The listening hash is
  * shared by every namespace.
  */
-void tcpobs_listeners_scan(void)
+static void tcpobs_listeners_scan(bool repair)
 {
 	struct inet_listen_hashbucket *buckets;
 	unsigned int i, n;
@@ -464,15 +477,49 @@ void tcpobs_listeners_scan(void)
 	buckets = tcpobs_listen_buckets(tcpobs_tcp_hashinfo(&init_net), &n);
 	for (i = 0; i < n; i++) {
 		struct inet_listen_hashbucket *ilb = &buckets[i];
+		struct tcpobs_pcpu __percpu *pcpu;
 		struct hlist_nulls_node *node;
 		struct sock *sk;
 
+		if (hlist_nulls_empty(&ilb->nulls_head))
+			continue;
 		spin_lock_bh(&ilb->lock);
-		sk_nulls_for_each(sk, node, &ilb->nulls_head)
-			if (sk->sk_state == TCP_LISTEN)
-				tcpobs_listener_add(sk);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head) {
+			if (sk->sk_state != TCP_LISTEN || !tcpobs_listener_add(sk) ||
+			    !repair || !tcpobs_net_counted(sock_net(sk), &pcpu))
+				continue;
+			this_cpu_inc(pcpu->listeners_repaired);
+		}
 		spin_unlock_bh(&ilb->lock);
+		if (!(i & 255))
+			cond_resched();
 	}
+}
+
+/*
+ * Listeners left out (ledger full, no memory) are taken in by a new scan
+ * once the ledger has room. Entries are never missed the other way: their
+ * removal allocates nothing and the state tracepoint misses no call.
+ */
+static void tcpobs_listeners_check(struct work_struct *work)
+{
+	unsigned long period;
+	bool on;
+
+	period = tcpobs_repair_period(&on);
+	if (on && atomic_read(&tcpobs_lmissed) &&
+	    READ_ONCE(tcpobs_nlisteners) < READ_ONCE(max_listeners)) {
+		/* (reset first: a miss during the scan asks for another) */
+		atomic_set(&tcpobs_lmissed, 0);
+		tcpobs_listeners_scan(true);
+	}
+	queue_delayed_work(system_unbound_wq, &tcpobs_lcheck_work, period);
+}
+
+void tcpobs_listeners_start(void)
+{
+	tcpobs_listeners_scan(false);
+	queue_delayed_work(system_unbound_wq, &tcpobs_lcheck_work, HZ);
 }
 
 /*
@@ -488,6 +535,7 @@ void tcpobs_listeners_exit(void)
 	struct hlist_node *tmp;
 	unsigned int i;
 
+	cancel_delayed_work_sync(&tcpobs_lcheck_work);
 	synchronize_rcu();
 	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
 		hlist_for_each_entry_safe(l, tmp, &tcpobs_lhash[i], node) {

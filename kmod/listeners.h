@@ -10,9 +10,9 @@ int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
 			      int (*fn)(void *arg,
 					const struct tcpobs_listener_snap *snap),
 			      void *arg);
-void tcpobs_listeners_scan(void);
+void tcpobs_listeners_start(void);
 void tcpobs_listeners_exit(void);
-void tcpobs_listener_add(struct sock *sk);
+bool tcpobs_listener_add(struct sock *sk);
 void tcpobs_listener_del(const struct sock *sk);
 void tcpobs_listener_account(const struct sock *sk,
 			     const unsigned long delta[TCPOBS_DROP_MAX]);

@@ -111,7 +111,7 @@ static int __init tcpobs_init(void)
 	err = tcpobs_states_init();
 	if (err)
 		goto err_events;
-	tcpobs_listeners_scan();
+	tcpobs_listeners_start();
 
 	err = tcpobs_listen_drops_init();
 	if (err)

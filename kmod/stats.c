@@ -17,6 +17,8 @@
  *   sockets               sockets of this namespace in the lifecycle table
  *   sockets_table_full    sockets of this namespace born while the table
  *                         was full, hence never tracked
+ *   (events_seq, events_sent, events_lost: events.c)
+ *   listeners_repaired    listeners taken into the ledger by a repair scan
  */
 #include <linux/seq_file.h>
 
@@ -44,7 +46,7 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 	struct tcpobs_net *tn = tcpobs_net(net);
 	u64 drops[TCPOBS_DROP_MAX] = {}, untracked[TCPOBS_DROP_MAX] = {};
 	unsigned long mib[TCPOBS_DROP_MAX];
-	u64 table_full = 0;
+	u64 table_full = 0, repaired = 0;
 	s64 sockets = 0;
 	unsigned int i;
 	int cpu;
@@ -60,6 +62,7 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 		}
 		sockets += p->sockets;
 		table_full += p->sockets_table_full;
+		repaired += p->listeners_repaired;
 	}
 	tcpobs_listen_drops_mib(net, mib);
 
@@ -84,7 +87,9 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 		    "sockets_table_full", table_full);
 	if (e->err)
 		return e->err;
-	return tcpobs_events_counters(net, e);
+	tcpobs_events_counters(net, e);
+	tcpobs_emit(e, TCPOBS_A_STATS_LISTENERS_REPAIRED, "", "listeners_repaired", repaired);
+	return e->err;
 }
 
 int tcpobs_stats_show(struct seq_file *seq, void *v)

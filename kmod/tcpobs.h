@@ -83,6 +83,8 @@ struct tcpobs_pcpu {
 	u64 tw_rearms;
 	u64 tw_keys_full;
 	u64 tw_key_misses;
+	/* Listeners the repair scan took into the ledger (listeners.c). */
+	u64 listeners_repaired;
 	/* The lifecycle table (sockets.c); sockets may go below 0 per CPU. */
 	s64 sockets;
 	u64 sockets_table_full;

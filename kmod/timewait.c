@@ -38,7 +38,7 @@
  * a probe walks one short chain; it never allocates while holding the
  * table's lock (which it takes with interrupts off).
  *
- * Self-repair: every tw_repair_interval / 2 seconds a checker compares each
+ * Self-repair: every repair_interval / 2 seconds a checker compares each
  * namespace's totals with the kernel's (tw_refcount) and the keys' sums
  * with the totals. A difference seen twice in a row (a missed probe, a
  * re-arm racing the timer, minisocks older than tcpobs) is repaired: the
@@ -79,10 +79,6 @@ MODULE_PARM_DESC(max_tw_keys, "Most distinct ports and peers in a namespace's TI
 static unsigned int tw_top = 10;
 module_param(tw_top, uint, 0644);
 MODULE_PARM_DESC(tw_top, "Rows per table in /proc/net/tcpobs/timewait (default 10, at most 64)");
-
-static unsigned int tw_repair_interval = 10;
-module_param(tw_repair_interval, uint, 0644);
-MODULE_PARM_DESC(tw_repair_interval, "Seconds within which a TIME_WAIT inventory that disagrees with the kernel's is rebuilt (default 10, 0 = never)");
 
 /* What a key is: compared and hashed as a whole (no padding). */
 struct tcpobs_twkey_id {
@@ -639,12 +635,15 @@ static int tcpobs_tw_rebuild(struct net *net, struct tcpobs_tw *t)
 
 /*
  * Visits every namespace's inventory: a disagreement seen twice in a row
- * (tw_repair_interval / 2 apart) is repaired.
+ * (repair_interval / 2 apart) is repaired.
  */
 static void tcpobs_tw_check(struct work_struct *work)
 {
-	unsigned int interval = READ_ONCE(tw_repair_interval);
 	struct tcpobs_tw *t;
+	unsigned long period;
+	bool on;
+
+	period = tcpobs_repair_period(&on);
 
 	mutex_lock(&tcpobs_tw_mutex);
 	list_for_each_entry(t, &tcpobs_tw_nets, repair_node) {
@@ -652,7 +651,7 @@ static void tcpobs_tw_check(struct work_struct *work)
 		long diff;
 
 		/* (the namespace cannot be freed: its free takes the mutex) */
-		if (!interval || !tcpobs_net_counted(t->net, &pcpu))
+		if (!on || !tcpobs_net_counted(t->net, &pcpu))
 			continue;
 		diff = tcpobs_tw_disagrees(t->net, t);
 		if (!diff || ++t->strikes < 2) {
@@ -667,8 +666,7 @@ static void tcpobs_tw_check(struct work_struct *work)
 		cond_resched();
 	}
 	mutex_unlock(&tcpobs_tw_mutex);
-	queue_delayed_work(system_unbound_wq, &tcpobs_tw_check_work,
-			   interval ? max(interval * HZ / 2, HZ / 2) : HZ);
+	queue_delayed_work(system_unbound_wq, &tcpobs_tw_check_work, period);
 }
 
 /*

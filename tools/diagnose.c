@@ -423,6 +423,12 @@ static void print_repair_line(const struct sample *s1)
 		print_text("timewait: inventory repaired %lld times (%lld sockets mended): tcpobs "
 			   "missed TIME_WAIT events or sockets predate it; rebuilt from the "
 			   "kernel's tables\n", (long long)repairs, (long long)repaired);
+	repaired = 0;
+	counters_get(&s1->st.stats, "listeners_repaired", &repaired);
+	if (repaired)
+		print_text("listeners: %lld taken into the ledger by a repair scan (it had been "
+			   "full or out of memory when they began listening); their earlier "
+			   "drops are in the untracked_* totals\n", (long long)repaired);
 }
 
 /* Two samples an interval apart, the sysctls, the time of the second. */

@@ -185,6 +185,8 @@ static void fake_stats(struct nlmsghdr *nlh)
 	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SEQ, 9);
 	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SENT, 8);
 	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_LOST, 1);
+	if (fk.tw_repairs)
+		mnl_attr_put_u64(nlh, TCPOBS_A_STATS_LISTENERS_REPAIRED, 3);
 	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_TIMEWAIT);
 	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TW, 13);
 	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TRACKED, 13);
@@ -819,6 +821,8 @@ static void test_cmd_diagnose(const char *fixtures)
 	r = run(cmd_diagnose, &a);
 	has_str(r.out, "\ntimewait: inventory repaired 2 times (8 sockets mended): ",
 		"cmd diagnose: TIME_WAIT repairs reported");
+	has_str(r.out, "\nlisteners: 3 taken into the ledger by a repair scan ",
+		"cmd diagnose: listener repairs reported");
 	result_free(&r);
 
 	fake_reset();

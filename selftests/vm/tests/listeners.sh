@@ -218,3 +218,35 @@ wait_for "[ \"\$(listener_col pre 8080 listen_overflows)\" -gt 0 ]"
 check_settled "pre-existing listener: listen_overflows equals TcpExtListenOverflows delta" \
 	"listener_col pre 8080 listen_overflows" "kernel_delta pre /tmp/pre.before TcpExtListenOverflows"
 bg_cleanup
+
+# --- Listeners left out of a full ledger are taken in once there is room ----
+# max_listeners=4 and 6 listeners: the last 2 are left out (counted in
+# listeners_table_full). Once 2 of the first 4 close, the repair scan takes
+# them in within one repair interval: the ledger equals ss -ltn again, and
+# the repaired listeners' drops are attributed.
+netns_new lfull
+existing=$(ss -ltnH | wc -l)
+rmmod tcpobs && insmod "$TCPOBS_KO" max_listeners=$((existing + 4)) repair_interval=2
+pids=()
+for p in 9001 9002 9003 9004 9005 9006; do
+	listener_start lfull -b 1 -p "$p"
+	pids+=("$LISTENER_PID")
+done
+check_eq "full ledger: 4 of the 6 listeners tracked" "$(tcpobs_stat lfull listeners)" 4
+check "full ledger: listeners_table_full counts the other 2" test "$(tcpobs_stat lfull listeners_table_full)" -ge 2
+kill "${pids[0]}" "${pids[1]}"
+t0=$SECONDS
+wait_for "[ \"\$(tcpobs_stat lfull listeners)\" = 4 ]"
+check "full ledger: the 2 left out are taken in within one interval (2 s) and a second ($((SECONDS - t0)) s)" \
+	test $((SECONDS - t0)) -le 3
+check_eq "full ledger: the ledger equals ss -ltn's listeners (ports)" \
+	"$(in_ns lfull cat /proc/net/tcpobs/listeners | awk 'NR > 1 { n = split($1, a, ":"); print a[n] }' | sort | tr '\n' ' ')" \
+	"$(in_ns lfull ss -ltnH | awk '{ n = split($4, a, ":"); print a[n] }' | sort | tr '\n' ' ')"
+check_eq "full ledger: listeners_repaired is 2" "$(tcpobs_stat lfull listeners_repaired)" 2
+nstat_snap lfull /tmp/lfull.before
+tcpgen_bg lfull connect -n 5 -w 600 127.0.0.1 9006
+wait_for "[ \"\$(listener_col lfull 9006 listen_overflows)\" -gt 0 ]"
+check_settled "full ledger: a repaired listener's listen_overflows equal TcpExtListenOverflows delta" \
+	"listener_col lfull 9006 listen_overflows" "kernel_delta lfull /tmp/lfull.before TcpExtListenOverflows"
+bg_cleanup
+rmmod tcpobs && insmod "$TCPOBS_KO"

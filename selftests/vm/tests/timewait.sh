@@ -175,7 +175,7 @@ check_eq "tw buckets full: tracked 3 = sockstat tw" "$(tw_stat tw5 tracked) $(so
 # --- minisocks from before tcpobs loaded are shown as untracked -------------
 netns_new tw4
 in_ns tw4 tcpgen pairs -n 4 -p 8080 >/dev/null
-rmmod tcpobs && insmod "$TCPOBS_KO" tw_repair_interval=0
+rmmod tcpobs && insmod "$TCPOBS_KO" repair_interval=0
 check_eq "reload: the kernel still has the 4 minisocks (sockstat tw)" "$(sockstat_tw tw4)" 4
 check_eq "reload: the 4 older minisocks are untracked" "$(tw_stat tw4 tracked) $(tw_stat tw4 untracked)" "0 4"
 
@@ -183,7 +183,7 @@ check_eq "reload: the 4 older minisocks are untracked" "$(tw_stat tw4 tracked) $
 # The 4 minisocks tcpobs missed (they predate the load) are taken in by the
 # checker within one repair interval once repairs are on, with the
 # breakdown equal to ss's, and the repair is counted.
-echo 2 > /sys/module/tcpobs/parameters/tw_repair_interval
+echo 2 > /sys/module/tcpobs/parameters/repair_interval
 t0=$SECONDS
 wait_for "[ \"\$(tw_stat tw4 repairs)\" -ge 1 ]"
 in_ns tw4 sh -c 'cat /proc/net/tcpobs/timewait > /tmp/tw4.tw; cat /proc/net/sockstat > /tmp/tw4.sockstat'
