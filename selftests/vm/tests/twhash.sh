@@ -9,7 +9,7 @@
 source "$(dirname "$0")/../lib.sh"
 trap 'netns_cleanup' EXIT
 
-N=${TWHASH_N:-$(abuse_scale 8000 2000 8000)}
+N=${TWHASH_N:-$(abuse_scale 8000 1000 8000)}
 ROUNDS=$(abuse_scale 5 3 3)
 twflood peers -n "$N" -m collide fd00:77:: > /tmp/twh.collide
 twflood peers -n "$N" -m random fd00:77:: > /tmp/twh.random
@@ -32,8 +32,11 @@ for r in $(seq "$ROUNDS"); do
 		echo "$m $n $us" >> /tmp/twh.costs
 		diag "round $r, $m peers: $n connections, $((us / ${n:-1})) us of CPU each"
 		if [ "$r" = 1 ]; then
-			check_eq "$m peers: tracked equals sockstat tw ($N)" \
-				"$(tw_stat "$ns" tracked) $(sockstat_tw "$ns")" "$N $N"
+			# (all N, or nearly: on a slow kernel the first may
+			# already have gone)
+			tw=$(sockstat_tw "$ns")
+			check_eq "$m peers: tracked equals sockstat tw ($tw of $N)" "$(tw_stat "$ns" tracked)" "$tw"
+			check "$m peers: the kernel holds (nearly) all $N minisocks ($tw)" test "$tw" -ge $((N * 95 / 100))
 			check_eq "$m peers: $N peer rows + other (the keys' counts) equal sockstat tw" \
 				"$(tw_table "$ns" peer | awk '{ s += $2 } END { print s }')" "$(sockstat_tw "$ns")"
 			check_eq "$m peers: no key left out (keys_full 0)" "$(tw_stat "$ns" keys_full)" 0
@@ -51,5 +54,11 @@ median() { awk -v m="$1" '$1 == m { print $3 / $2 }' /tmp/twh.costs | sort -g | 
 c=$(median collide)
 r=$(median random)
 ratio=$(awk -v c="$c" -v r="$r" 'BEGIN { printf "%.3f", c / r }')
-check "colliding peers cost what random ones do: ${c} vs ${r} us per entry, ratio $ratio (at most 1.20)" \
-	awk -v x="$ratio" 'BEGIN { exit !(x > 0 && x <= 1.20) }'
+name="colliding peers cost what random ones do: ${c} vs ${r} us per entry, ratio $ratio (at most 1.20)"
+if [ "${TCPOBS_KERNEL:-}" = debug ]; then
+	# (under KASAN and lockdep a connection costs 30 times more, and the
+	# rounds wobble by more than the margin: the chains above are the test)
+	tap_skip "$name" "CPU times under KASAN are not comparable"
+else
+	check "$name" awk -v x="$ratio" 'BEGIN { exit !(x > 0 && x <= 1.20) }'
+fi
