@@ -467,6 +467,9 @@ static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 	s->ecn_counts[7] = atomic_read(&e->ecn.cwr_out);
 }
 
+/* Entries a walk goes through in one RCU read section at most. */
+#define TCPOBS_SK_WALK_BATCH 256
+
 /*
  * A walk over a namespace's table that survives between calls (a netlink
  * dump in several messages). GFP_KERNEL; NULL when out of memory.
@@ -498,6 +501,7 @@ int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 	struct tcpobs_socket_snap *s;
 	struct tcpobs_sockent *e;
 	u64 now = ktime_get_ns();
+	unsigned int n = 0;
 	int err = 0;
 
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
@@ -521,6 +525,12 @@ int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 		if (err)
 			break;
 		rhashtable_walk_next(iter);
+		/* Entries @fn skips take no room: bound the RCU section. */
+		if (!(++n % TCPOBS_SK_WALK_BATCH)) {
+			rhashtable_walk_stop(iter);
+			cond_resched();
+			rhashtable_walk_start(iter);
+		}
 	}
 	rhashtable_walk_stop(iter);
 	kfree(s);
@@ -594,30 +604,153 @@ static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 	seq_printf(seq, " %u\n", dce);
 }
 
-int tcpobs_sockets_show(struct seq_file *seq, void *v)
-{
-	struct tcpobs_net *tn = tcpobs_net(seq_file_single_net(seq));
+/*
+ * The sockets file is a seq_file iterator: each read() fills one buffer (a
+ * page) with rows from where the previous read() stopped, inside one RCU
+ * read section, and leaves the walk between reads: no reader holds the
+ * whole output or RCU for the whole table. Position 0 is the header, n the
+ * nth row.
+ *
+ * The walk is left (rhashtable_walk_stop() and _exit()) at the end of each
+ * read(), since nothing would unlink the iterator from the table's walkers
+ * if the file were closed in between. Where it was is kept: the table, the
+ * slot and the entry before the row at @pos, which resumes it as
+ * rhashtable_walk_start() resumes a stopped walk (the entry is looked for
+ * in its slot; if gone, the slot's count of rows already shown is used).
+ * Reading from elsewhere (a seek), or after the table was resized, walks
+ * from the start; a resize during a read starts the walk over, as for the
+ * netlink dump: rows may then repeat.
+ */
+struct tcpobs_sk_seq {
+	struct seq_net_private p;	/* first: proc_create_net()'s */
 	struct rhashtable_iter iter;
+	u64 now;
+	loff_t pos;
+	const void *tbl;
+	struct rhash_head *prev;
+	unsigned int slot;
+	unsigned int skip;
+};
+
+static struct tcpobs_sockent *tcpobs_sk_seq_walk(struct tcpobs_sk_seq *st)
+{
 	struct tcpobs_sockent *e;
-	u64 now = ktime_get_ns();
 
-	seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
-	tcpobs_sk_show_ecn_header(seq);
-	seq_puts(seq, " delivered_ce\n");
-	if (!tcpobs_pcpu(seq_file_single_net(seq)))
-		return 0;
+	do {
+		e = rhashtable_walk_next(&st->iter);
+	} while (IS_ERR(e));	/* -EAGAIN: resized, rows may repeat */
+	return e;
+}
 
-	rhashtable_walk_enter(&tn->sockets, &iter);
-	rhashtable_walk_start(&iter);
-	while ((e = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(e))
-			continue;	/* -EAGAIN: resized, rows may repeat */
-		tcpobs_sk_show_one(seq, e, now);
+/* Puts the started walk where the previous read() left it, if it can. */
+static bool tcpobs_sk_seq_resume(struct tcpobs_sk_seq *st)
+{
+	struct bucket_table *tbl = st->iter.walker.tbl;
+	struct rhash_head *p;
+	unsigned int skip = 0;
+
+	if (!tbl || tbl != st->tbl || st->slot >= tbl->size)
+		return false;
+	st->iter.slot = st->slot;
+	st->iter.skip = st->skip;
+	if (!st->prev)
+		return true;
+	rht_for_each_rcu(p, tbl, st->slot) {
+		skip++;
+		if (p == st->prev) {
+			st->iter.skip = skip;
+			st->iter.p = p;
+			break;
+		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	return true;
+}
+
+static void *tcpobs_sk_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+	struct net *net = seq_file_net(seq);
+	struct tcpobs_sockent *e = NULL;
+	loff_t n;
+
+	/* The file exists while the namespace's table does (proc.c). */
+	rhashtable_walk_enter(&tcpobs_net(net)->sockets, &st->iter);
+	rhashtable_walk_start(&st->iter);
+	if (!*pos) {
+		st->now = ktime_get_ns();
+		return SEQ_START_TOKEN;
+	}
+	if (!tcpobs_pcpu(net))
+		return NULL;
+	if (*pos == st->pos && tcpobs_sk_seq_resume(st))
+		return tcpobs_sk_seq_walk(st);
+	for (n = 1; n <= *pos; n++) {
+		e = tcpobs_sk_seq_walk(st);
+		if (!e)
+			break;
+		if (!(n % TCPOBS_SK_WALK_BATCH)) {
+			rhashtable_walk_stop(&st->iter);
+			cond_resched();
+			rhashtable_walk_start(&st->iter);
+		}
+	}
+	st->pos = 0;
+	return e;
+}
+
+static void *tcpobs_sk_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+
+	++*pos;
+	/* The walk before the row at *pos: a later read() starts there. */
+	st->pos = *pos;
+	st->tbl = st->iter.walker.tbl;
+	st->prev = st->iter.p;
+	st->slot = st->iter.slot;
+	st->skip = st->iter.skip;
+	/* A long read (or a seek's traverse) leaves RCU now and then. */
+	if (!(*pos % TCPOBS_SK_WALK_BATCH)) {
+		rhashtable_walk_stop(&st->iter);
+		cond_resched();
+		rhashtable_walk_start(&st->iter);
+	}
+	return tcpobs_sk_seq_walk(st);
+}
+
+static void tcpobs_sk_seq_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+
+	rhashtable_walk_stop(&st->iter);
+	rhashtable_walk_exit(&st->iter);
+	cond_resched();
+}
+
+static int tcpobs_sk_seq_show(struct seq_file *seq, void *v)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
+		tcpobs_sk_show_ecn_header(seq);
+		seq_puts(seq, " delivered_ce\n");
+		return 0;
+	}
+	tcpobs_sk_show_one(seq, v, st->now);
 	return 0;
 }
+
+const struct seq_operations tcpobs_sockets_seq_ops = {
+	.start = tcpobs_sk_seq_start,
+	.next = tcpobs_sk_seq_next,
+	.stop = tcpobs_sk_seq_stop,
+	.show = tcpobs_sk_seq_show,
+};
+
+const unsigned int tcpobs_sockets_seq_size = sizeof(struct tcpobs_sk_seq);
 
 /* ecn.c: every live tracked socket of @tn, for the per-port roll-up. */
 void tcpobs_sockets_for_each(struct tcpobs_net *tn,
@@ -628,6 +761,7 @@ void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 {
 	struct rhashtable_iter iter;
 	struct tcpobs_sockent *e;
+	unsigned int n = 0;
 
 	rhashtable_walk_enter(&tn->sockets, &iter);
 	rhashtable_walk_start(&iter);
@@ -641,6 +775,11 @@ void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 		dce = tcpobs_sk_live(e, NULL);
 		fn(arg, passive ? e->sport : e->dport, passive,
 		   e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+		if (!(++n % TCPOBS_SK_WALK_BATCH)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
