@@ -59,7 +59,7 @@ static unsigned int max_sockets = 65536;
 module_param(max_sockets, uint, 0444);
 MODULE_PARM_DESC(max_sockets, "Most sockets in the lifecycle table at once (default 65536)");
 
-/* 128 bytes on x86_64; see Documentation/procfs.rst. */
+/* 168 bytes on x86_64; see Documentation/performance.rst. */
 struct tcpobs_sockent {
 	struct rhash_head node;
 	struct rcu_head rcu;
@@ -73,11 +73,15 @@ struct tcpobs_sockent {
 	u16 dport;
 	u8 state;
 	u8 flags;		/* TCPOBS_SKF_* */
-	u16 transitions;
+	u32 transitions;
 	struct tcpobs_sk_ecn ecn;
 };
 
-static_assert(sizeof(struct tcpobs_sockent) <= 128);
+static_assert(sizeof(struct tcpobs_sockent) <= 168);
+/* Counters a busy long-lived socket must not wrap within a day. */
+static_assert(sizeof(atomic64_t) == sizeof(u64) &&
+	      sizeof(struct tcpobs_sk_ecn) == 8 * sizeof(atomic64_t));
+static_assert(sizeof(((struct tcpobs_sockent *)0)->transitions) >= sizeof(u32));
 
 #define TCPOBS_SKF_V6		BIT(0)
 #define TCPOBS_SKF_PASSIVE	BIT(1)
@@ -264,11 +268,12 @@ struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
 static void tcpobs_sk_set_noect(struct tcpobs_sockent *e, u32 segs_in)
 {
 	struct tcpobs_sk_ecn *x = &e->ecn;
-	u32 marked = atomic_read(&x->in[INET_ECN_CE]) +
-		     atomic_read(&x->in[INET_ECN_ECT_0]) +
-		     atomic_read(&x->in[INET_ECN_ECT_1]);
+	u64 marked = atomic64_read(&x->in[INET_ECN_CE]) +
+		     atomic64_read(&x->in[INET_ECN_ECT_0]) +
+		     atomic64_read(&x->in[INET_ECN_ECT_1]);
 
-	atomic_set(&x->in[INET_ECN_NOT_ECT], segs_in > marked ? segs_in - marked : 0);
+	atomic64_set(&x->in[INET_ECN_NOT_ECT],
+		     segs_in > marked ? segs_in - marked : 0);
 }
 
 /*
@@ -457,14 +462,14 @@ static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 	s->transitions = c.transitions;
 	s->cookie = c.cookie;
 	s->ecn = !!(c.flags & TCPOBS_SKF_ECN);
-	s->ecn_counts[0] = atomic_read(&e->ecn.in[INET_ECN_CE]);
-	s->ecn_counts[1] = atomic_read(&e->ecn.in[INET_ECN_ECT_0]);
-	s->ecn_counts[2] = atomic_read(&e->ecn.in[INET_ECN_ECT_1]);
-	s->ecn_counts[3] = atomic_read(&e->ecn.in[INET_ECN_NOT_ECT]);
-	s->ecn_counts[4] = atomic_read(&e->ecn.ece_in);
-	s->ecn_counts[5] = atomic_read(&e->ecn.ece_out);
-	s->ecn_counts[6] = atomic_read(&e->ecn.cwr_in);
-	s->ecn_counts[7] = atomic_read(&e->ecn.cwr_out);
+	s->ecn_counts[0] = atomic64_read(&e->ecn.in[INET_ECN_CE]);
+	s->ecn_counts[1] = atomic64_read(&e->ecn.in[INET_ECN_ECT_0]);
+	s->ecn_counts[2] = atomic64_read(&e->ecn.in[INET_ECN_ECT_1]);
+	s->ecn_counts[3] = atomic64_read(&e->ecn.in[INET_ECN_NOT_ECT]);
+	s->ecn_counts[4] = atomic64_read(&e->ecn.ece_in);
+	s->ecn_counts[5] = atomic64_read(&e->ecn.ece_out);
+	s->ecn_counts[6] = atomic64_read(&e->ecn.cwr_in);
+	s->ecn_counts[7] = atomic64_read(&e->ecn.cwr_out);
 }
 
 /* Entries a walk goes through in one RCU read section at most. */
@@ -576,13 +581,15 @@ static void tcpobs_sk_show_ecn_header(struct seq_file *seq)
 
 static void tcpobs_sk_show_ecn(struct seq_file *seq, const struct tcpobs_sk_ecn *x)
 {
-	seq_printf(seq, " %u %u %u %u %u %u %u %u",
-		   atomic_read(&x->in[INET_ECN_CE]),
-		   atomic_read(&x->in[INET_ECN_ECT_0]),
-		   atomic_read(&x->in[INET_ECN_ECT_1]),
-		   atomic_read(&x->in[INET_ECN_NOT_ECT]),
-		   atomic_read(&x->ece_in), atomic_read(&x->ece_out),
-		   atomic_read(&x->cwr_in), atomic_read(&x->cwr_out));
+	seq_printf(seq, " %llu %llu %llu %llu %llu %llu %llu %llu",
+		   (u64)atomic64_read(&x->in[INET_ECN_CE]),
+		   (u64)atomic64_read(&x->in[INET_ECN_ECT_0]),
+		   (u64)atomic64_read(&x->in[INET_ECN_ECT_1]),
+		   (u64)atomic64_read(&x->in[INET_ECN_NOT_ECT]),
+		   (u64)atomic64_read(&x->ece_in),
+		   (u64)atomic64_read(&x->ece_out),
+		   (u64)atomic64_read(&x->cwr_in),
+		   (u64)atomic64_read(&x->cwr_out));
 }
 
 static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
