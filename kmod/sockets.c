@@ -622,8 +622,8 @@ static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
  * read(), since nothing would unlink the iterator from the table's walkers
  * if the file were closed in between. Where it was is kept: the table, the
  * slot and the entry before the row at @pos, which resumes it as
- * rhashtable_walk_start() resumes a stopped walk (the entry is looked for
- * in its slot; if gone, the slot's count of rows already shown is used).
+ * rhashtable_walk_start() resumes a stopped walk: the entry is looked for
+ * in its slot, and if it is gone the walk goes on from its place there.
  * Reading from elsewhere (a seek), or after the table was resized, walks
  * from the start; a resize during a read starts the walk over, as for the
  * netlink dump: rows may then repeat.
@@ -667,9 +667,11 @@ static bool tcpobs_sk_seq_resume(struct tcpobs_sk_seq *st)
 		if (p == st->prev) {
 			st->iter.skip = skip;
 			st->iter.p = p;
-			break;
+			return true;
 		}
 	}
+	/* Gone: the rows after it moved up by one. */
+	st->iter.skip = st->skip - 1;
 	return true;
 }
 
