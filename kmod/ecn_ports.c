@@ -43,11 +43,11 @@ void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
 	r->sockets++;
 	r->negotiated += ecn;
 	for (i = 0; i < 4; i++)
-		r->in[i] += atomic_read(&x->in[i]);
-	r->ece_in += atomic_read(&x->ece_in);
-	r->ece_out += atomic_read(&x->ece_out);
-	r->cwr_in += atomic_read(&x->cwr_in);
-	r->cwr_out += atomic_read(&x->cwr_out);
+		r->in[i] += atomic64_read(&x->in[i]);
+	r->ece_in += atomic64_read(&x->ece_in);
+	r->ece_out += atomic64_read(&x->ece_out);
+	r->cwr_in += atomic64_read(&x->cwr_in);
+	r->cwr_out += atomic64_read(&x->cwr_out);
 	r->delivered_ce += delivered_ce;
 }
 

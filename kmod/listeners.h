@@ -19,8 +19,9 @@ void tcpobs_listener_account(const struct sock *sk,
 unsigned int tcpobs_listeners_count(const struct net *net);
 unsigned long tcpobs_listeners_table_full(void);
 unsigned int tcpobs_listeners_count_all(void);
-int tcpobs_listeners_show(struct seq_file *seq, void *v);
-int tcpobs_listener_events_show(struct seq_file *seq, void *v);
+extern const struct seq_operations tcpobs_listeners_seq_ops;
+extern const struct seq_operations tcpobs_listener_events_seq_ops;
+extern const unsigned int tcpobs_listeners_seq_size;
 
 extern const struct tcpobs_net_feature tcpobs_listeners_feature;
 

@@ -101,13 +101,16 @@ struct tcpobs_pcpu {
 	u64 delivered_ce;
 };
 
-/* ECN counts of one tracked socket, in its lifecycle entry. */
+/*
+ * ECN counts of one tracked socket, in its lifecycle entry: 64-bit, a
+ * busy long-lived socket would wrap 32 bits within a day.
+ */
 struct tcpobs_sk_ecn {
-	atomic_t in[4];		/* by IP ECN codepoint (INET_ECN_*) */
-	atomic_t ece_in;
-	atomic_t ece_out;
-	atomic_t cwr_in;
-	atomic_t cwr_out;
+	atomic64_t in[4];	/* by IP ECN codepoint (INET_ECN_*) */
+	atomic64_t ece_in;
+	atomic64_t ece_out;
+	atomic64_t cwr_in;
+	atomic64_t cwr_out;
 };
 
 /* ECN counts of one service port (ecn.c). */
@@ -262,9 +265,9 @@ struct tcpobs_socket_snap {
 	u64 cookie;
 	u64 age_in_state;	/* ns */
 	u64 age;
-	u32 transitions;
-	u32 ecn_counts[8];	/* ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out */
-	u32 delivered_ce;
+	u64 transitions;
+	u64 ecn_counts[8];	/* ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out */
+	u64 delivered_ce;
 	u16 sport;
 	u16 dport;
 	u8 family;

@@ -267,7 +267,7 @@ static void fake_sockets(const struct nlmsghdr *req, char *buf, size_t *off)
 	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_STATE, 8);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE_IN_STATE, 12412345678ULL);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE, 12415000000ULL);
-	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_COOKIE, 0x2f);
 	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_ECN, 0);
 	end_msg(off, nlh);
