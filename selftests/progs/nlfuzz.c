@@ -296,7 +296,7 @@ static const struct nest_of listener_nests[] = {
 	{ TCPOBS_A_LISTENER_CAUSE, &set_cause }, { 0 },
 };
 ASET(set_listener, "listener", TCPOBS_A_LISTENER_MAX, "-p1a28444448888888n", listener_nests);
-ASET(set_socket, "socket", TCPOBS_A_SOCKET_MAX, "-p1aa221884818888888882", NULL);
+ASET(set_socket, "socket", TCPOBS_A_SOCKET_MAX, "-p1aa221888818888888882", NULL);
 ASET(set_tw_row, "tw-row", TCPOBS_A_TW_ROW_MAX, "-p21a8", NULL);
 static const struct nest_of tw_table_nests[] = {
 	{ TCPOBS_A_TW_TABLE_ROW, &set_tw_row }, { 0 },
