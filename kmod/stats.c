@@ -16,7 +16,13 @@
  *                         (global)
  *   sockets               sockets of this namespace in the lifecycle table
  *   sockets_table_full    sockets of this namespace born while the table
- *                         was full, hence never tracked
+ *                         was full (or with no memory for their entry),
+ *                         hence never tracked
+ *   events_*              tcpobs_events_counters()
+ *   alloc_failed          records of this namespace dropped because an
+ *                         allocation failed (each also counted where it
+ *                         was lost: listeners_table_full,
+ *                         sockets_table_full, events_lost, ...)
  */
 #include <linux/seq_file.h>
 
@@ -44,10 +50,10 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 	struct tcpobs_net *tn = tcpobs_net(net);
 	u64 drops[TCPOBS_DROP_MAX] = {}, untracked[TCPOBS_DROP_MAX] = {};
 	unsigned long mib[TCPOBS_DROP_MAX];
-	u64 table_full = 0;
+	u64 table_full = 0, alloc_failed = 0;
 	s64 sockets = 0;
 	unsigned int i;
-	int cpu;
+	int cpu, err;
 
 	if (!pcpu)
 		return 0;
@@ -60,6 +66,7 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 		}
 		sockets += p->sockets;
 		table_full += p->sockets_table_full;
+		alloc_failed += p->alloc_failed;
 	}
 	tcpobs_listen_drops_mib(net, mib);
 
@@ -84,7 +91,12 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 		    "sockets_table_full", table_full);
 	if (e->err)
 		return e->err;
-	return tcpobs_events_counters(net, e);
+	err = tcpobs_events_counters(net, e);
+	if (err)
+		return err;
+	tcpobs_emit(e, TCPOBS_A_STATS_ALLOC_FAILED, "", "alloc_failed",
+		    alloc_failed);
+	return e->err;
 }
 
 int tcpobs_stats_show(struct seq_file *seq, void *v)
