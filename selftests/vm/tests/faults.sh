@@ -214,7 +214,7 @@ check_eq "traffic: the ledger's rows = stats listeners" \
 check_eq "traffic: the lifecycle table's rows = stats sockets" \
 	"$(in_ns fa tail -n +2 /proc/net/tcpobs/sockets | wc -l)" "$tracked_s"
 check_eq "traffic: the tool's alloc_failed = procfs's" \
-	"$(in_ns fa tcpobs stats | awk '$1 == "alloc_failed" { print $2 }')" "$af"
+	"$(in_ns fa tcpobs stats | awk '$1 == "alloc_failed" { print $2 }')" "${af:-none}"
 
 # --- after: no injection, the figures equal the kernel's again -----------------
 bg_cleanup
@@ -226,7 +226,7 @@ tcpgen_bg fa open -n 5 -p 8400
 check_eq "after: stats listeners = ss's listeners" "$(tcpobs_stat fa listeners)" "$(in_ns fa ss -ltnH | wc -l)"
 check_eq "after: stats sockets = ss's established sockets" "$(tcpobs_stat fa sockets)" \
 	"$(in_ns fa ss -tanH state established | wc -l)"
-check_eq "after: nothing more failed (alloc_failed still $af)" "$(tcpobs_stat fa alloc_failed)" "$af"
+check_eq "after: nothing more failed (alloc_failed still $af)" "$(tcpobs_stat fa alloc_failed)" "${af:-none}"
 
 # --- unload under injection ---------------------------------------------------------
 fi_on 50
