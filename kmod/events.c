@@ -183,10 +183,19 @@ static bool tcpobs_events_drain(unsigned int budget)
 		while (n < budget && tcpobs_ev_pop(cpu, ev)) {
 			struct tcpobs_net *tn = tcpobs_net(ev->net);
 
-			if (!sink || sink->send(ev))
+			int err = sink ? sink->send(ev) : -ENODEV;
+
+			if (err) {
+				struct tcpobs_pcpu __percpu *pcpu;
+
 				atomic64_inc(&tn->events_lost);
-			else
+				/* (genl.c: -ENOMEM only when no message) */
+				pcpu = READ_ONCE(tn->pcpu);
+				if (err == -ENOMEM && pcpu)
+					this_cpu_inc(pcpu->alloc_failed);
+			} else {
 				atomic64_inc(&tn->events_sent);
+			}
 			put_net(ev->net);
 			n++;
 			cond_resched();

@@ -111,7 +111,11 @@ bool tcpobs_listener_add(struct sock *sk)
 
 	l = kzalloc(sizeof(*l), GFP_ATOMIC);
 	if (!l) {
+		struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
+
 		atomic_long_inc(&tcpobs_table_full);
+		if (pcpu)
+			this_cpu_inc(pcpu->alloc_failed);
 		atomic_inc(&tcpobs_lmissed);
 		return false;
 	}

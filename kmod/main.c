@@ -150,6 +150,8 @@ err_netns:
 	tcpobs_netns_exit();
 err_sockets:
 	tcpobs_sockets_exit();
+	/* (the kernel says nothing of a module whose init failed) */
+	pr_err("tcpobs: load failed: error %d, everything undone\n", err);
 	return err;
 }
 

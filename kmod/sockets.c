@@ -147,12 +147,13 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_net *tn,
 {
 	struct tcpobs_sockent *e;
 	u32 c[2];
+	int err;
 
 	if (atomic_inc_return(&tcpobs_nsockets) > max_sockets)
 		goto full;
 	e = kmem_cache_zalloc(tcpobs_sk_cache, GFP_ATOMIC);
 	if (!e)
-		goto full;
+		goto nomem;
 	sock_diag_save_cookie(sk, c);
 	e->cookie = ((u64)c[1] << 32) | c[0];
 	e->sk = sk;
@@ -161,13 +162,18 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_net *tn,
 	e->state = state;
 	e->flags = flags;
 	tcpobs_sk_tuple(e, sk);
-	if (rhashtable_lookup_insert_fast(&tn->sockets, &e->node,
-					  tcpobs_sk_params)) {
+	err = rhashtable_lookup_insert_fast(&tn->sockets, &e->node,
+					    tcpobs_sk_params);
+	if (err) {
 		kmem_cache_free(tcpobs_sk_cache, e);
+		if (err == -ENOMEM)
+			goto nomem;
 		goto full;
 	}
 	this_cpu_inc(pcpu->sockets);
 	return;
+nomem:
+	this_cpu_inc(pcpu->alloc_failed);
 full:
 	atomic_dec(&tcpobs_nsockets);
 	this_cpu_inc(pcpu->sockets_table_full);

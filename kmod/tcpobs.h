@@ -99,6 +99,13 @@ struct tcpobs_pcpu {
 	u64 ecn_not_negotiated;
 	/* tcp_sock.delivered_ce of every socket destroyed. */
 	u64 delivered_ce;
+	/*
+	 * Records dropped (or, for the ECN rows, folded into "other") because
+	 * an allocation failed: each is also counted where it was lost
+	 * (listeners_table_full, sockets_table_full, events_lost, ...). Any
+	 * context: this_cpu_inc(pcpu->alloc_failed).
+	 */
+	u64 alloc_failed;
 };
 
 /*

@@ -236,6 +236,7 @@ static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcp
 			   const struct inet_timewait_sock *tw, int delta)
 {
 	struct tcpobs_twkey *spare[TCPOBS_TWK_MAX] = {}, *dead[TCPOBS_TWK_MAX] = {};
+	bool nomem[TCPOBS_TWK_MAX] = {};
 	struct tcpobs_twkey_id k[TCPOBS_TWK_MAX];
 	u32 hash[TCPOBS_TWK_MAX];
 	struct tcpobs_twtab *tab;
@@ -255,6 +256,7 @@ static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcp
 			    READ_ONCE(t->nkeys) >= READ_ONCE(max_tw_keys))
 				continue;
 			spare[kind] = kmalloc(sizeof(*spare[kind]), GFP_ATOMIC);
+			nomem[kind] = !spare[kind];
 		}
 	}
 
@@ -279,8 +281,11 @@ static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcp
 				e->count++;
 				t->ksum[kind]++;
 			} else {
+				/* In "other": counted, never silently lost. */
 				t->unkeyed[kind]++;
 				this_cpu_inc(pcpu->tw_keys_full);
+				if (nomem[kind])
+					this_cpu_inc(pcpu->alloc_failed);
 			}
 		} else if (e) {
 			t->ksum[kind]--;

@@ -232,6 +232,7 @@ static const struct counter_attr stats_attrs[TCPOBS_A_STATS_MAX + 1] = {
 	[TCPOBS_A_STATS_EVENTS_SEQ] = U64("events_seq"),
 	[TCPOBS_A_STATS_EVENTS_SENT] = U64("events_sent"),
 	[TCPOBS_A_STATS_EVENTS_LOST] = U64("events_lost"),
+	[TCPOBS_A_STATS_ALLOC_FAILED] = U64("alloc_failed"),
 	[TCPOBS_A_STATS_LISTENERS_REPAIRED] = U64("listeners_repaired"),
 };
 

@@ -289,7 +289,7 @@ ASET(set_ecn_stats, "ecn-stats", TCPOBS_A_ECN_STATS_MAX, "-p88888888888888888888
 static const struct nest_of stats_nests[] = {
 	{ TCPOBS_A_STATS_TIMEWAIT, &set_tw_stats }, { TCPOBS_A_STATS_ECN, &set_ecn_stats }, { 0 },
 };
-ASET(set_stats, "stats", TCPOBS_A_STATS_MAX, "-p88888888888888888888888888888nn8", stats_nests);
+ASET(set_stats, "stats", TCPOBS_A_STATS_MAX, "-p88888888888888888888888888888nn88", stats_nests);
 ASET(set_transition, "transition", TCPOBS_A_TRANSITION_MAX, "-p118", NULL);
 ASET(set_cause, "cause", TCPOBS_A_CAUSE_MAX, "-p1888", NULL);
 static const struct nest_of listener_nests[] = {
