@@ -2,8 +2,9 @@
 /*
  * /sys/kernel/debug/tcpobs/objects: what tcpobs holds right now, over all
  * network namespaces, for leak checks (the abuse selftests): namespaces
- * with tcpobs state, lifecycle entries, ledger entries, TIME_WAIT keys and
- * ECN service rows. Readable by root only: it crosses namespaces.
+ * with tcpobs state, lifecycle entries, ledger entries, TIME_WAIT keys (and
+ * the longest chain of their tables) and ECN service rows. Readable by
+ * root only: it crosses namespaces.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
@@ -15,12 +16,14 @@
 #include "listeners.h"
 #include "netns.h"
 #include "sockets.h"
+#include "timewait.h"
 
 static struct dentry *tcpobs_debugfs_dir;
 
 static int tcpobs_objects_show(struct seq_file *seq, void *v)
 {
-	unsigned long tw_keys = 0, ecn_ports = 0, nets = 0;
+	unsigned long tw_keys = 0, ecn_ports = 0, nets = 0, tw_chain = 0;
+	struct tcpobs_pcpu __percpu *pcpu;
 	struct net *net;
 
 	rcu_read_lock();
@@ -29,6 +32,12 @@ static int tcpobs_objects_show(struct seq_file *seq, void *v)
 
 		nets++;
 		tw_keys += READ_ONCE(tn->tw.nkeys);
+		/*
+		 * Counted: its key table is freed only after a grace
+		 * period that this read-side section holds off.
+		 */
+		if (tcpobs_net_counted(net, &pcpu))
+			tw_chain = max(tw_chain, tcpobs_timewait_chain_max(&tn->tw));
 		ecn_ports += READ_ONCE(tn->ecn_nports);
 	}
 	rcu_read_unlock();
@@ -38,6 +47,7 @@ static int tcpobs_objects_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "sockets %d\n", tcpobs_sockets_count());
 	seq_printf(seq, "listeners %u\n", tcpobs_listeners_count_all());
 	seq_printf(seq, "tw_keys %lu\n", tw_keys);
+	seq_printf(seq, "tw_chain_max %lu\n", tw_chain);
 	seq_printf(seq, "ecn_ports %lu\n", ecn_ports);
 	return 0;
 }

@@ -204,12 +204,12 @@ static unsigned int tcpobs_ecn_hook(void *priv, struct sk_buff *skb,
 	x = tcpobs_ecn_sk(tn, ref ? ref : skb->sk);
 	if (x) {
 		if (out) {
-			atomic_add(ece, &x->ece_out);
-			atomic_add(cwr, &x->cwr_out);
+			atomic64_add(ece, &x->ece_out);
+			atomic64_add(cwr, &x->cwr_out);
 		} else {
-			atomic_add(w, &x->in[cp]);
-			atomic_add(ece, &x->ece_in);
-			atomic_add(cwr, &x->cwr_in);
+			atomic64_add(w, &x->in[cp]);
+			atomic64_add(ece, &x->ece_in);
+			atomic64_add(cwr, &x->cwr_in);
 		}
 	}
 	if (ref)

@@ -43,11 +43,11 @@ void tcpobs_ecn_row_add(struct tcpobs_ecn_row *r, bool ecn,
 	r->sockets++;
 	r->negotiated += ecn;
 	for (i = 0; i < 4; i++)
-		r->in[i] += atomic_read(&x->in[i]);
-	r->ece_in += atomic_read(&x->ece_in);
-	r->ece_out += atomic_read(&x->ece_out);
-	r->cwr_in += atomic_read(&x->cwr_in);
-	r->cwr_out += atomic_read(&x->cwr_out);
+		r->in[i] += atomic64_read(&x->in[i]);
+	r->ece_in += atomic64_read(&x->ece_in);
+	r->ece_out += atomic64_read(&x->ece_out);
+	r->cwr_in += atomic64_read(&x->cwr_in);
+	r->cwr_out += atomic64_read(&x->cwr_out);
 	r->delivered_ce += delivered_ce;
 }
 
@@ -61,6 +61,7 @@ void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
 {
 	u32 key = tcpobs_ecn_key(port, passive);
 	struct hlist_head *b = &tn->ecn_ports[hash_32(key, ilog2(TCPOBS_ECN_PORT_BUCKETS))];
+	struct tcpobs_pcpu __percpu *pcpu;
 	struct tcpobs_ecn_port *p;
 	unsigned long flags;
 
@@ -77,6 +78,10 @@ void tcpobs_ecn_closed(struct tcpobs_net *tn, u16 port, bool passive, bool ecn,
 			tn->ecn_nports++;
 			goto found;
 		}
+		/* Into "other", and counted: the service's row is missing. */
+		pcpu = READ_ONCE(tn->pcpu);
+		if (pcpu)
+			this_cpu_inc(pcpu->alloc_failed);
 	}
 	tcpobs_ecn_row_add(&tn->ecn_other, ecn, x, delivered_ce);
 	spin_unlock_irqrestore(&tn->ecn_lock, flags);

@@ -27,6 +27,7 @@
  * lost.
  */
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -41,14 +42,22 @@
 
 #define TCPOBS_EV_RING 128
 
+/*
+ * A CPU's ring: the per-CPU part is the lock and the indexes; the records
+ * (TCPOBS_EV_RING of them, about 32 KiB) are allocated on the CPU's node,
+ * apart from the per-CPU allocator, whose limit (PCPU_MIN_UNIT_SIZE) a
+ * larger record would otherwise reach.
+ */
 struct tcpobs_ev_ring {
 	spinlock_t lock;	/* head, tail, ev[] */
 	unsigned int head;
 	unsigned int tail;
-	struct tcpobs_event ev[TCPOBS_EV_RING];
+	struct tcpobs_event *ev;
 };
 
 static struct tcpobs_ev_ring __percpu *tcpobs_ev_rings;
+/* Set before the final drain at unload: nothing is queued after it. */
+static bool tcpobs_ev_closed;
 static struct tcpobs_event tcpobs_ev_scratch;
 /* Written under tcpobs_ev_sink_lock; the work item sends under it too. */
 static const struct tcpobs_event_sink __rcu *tcpobs_ev_sink;
@@ -112,7 +121,7 @@ void tcpobs_event_queue(struct net *net, const struct tcpobs_event *tmpl)
 	if (!tn)
 		return;
 	seq = atomic64_inc_return(&tn->events_seq);
-	if (!maybe_get_net(net))
+	if (READ_ONCE(tcpobs_ev_closed) || !maybe_get_net(net))
 		goto lost;
 	ring = get_cpu_ptr(tcpobs_ev_rings);
 	spin_lock_irqsave(&ring->lock, flags);
@@ -174,12 +183,22 @@ static bool tcpobs_events_drain(unsigned int budget)
 		while (n < budget && tcpobs_ev_pop(cpu, ev)) {
 			struct tcpobs_net *tn = tcpobs_net(ev->net);
 
-			if (!sink || sink->send(ev))
+			int err = sink ? sink->send(ev) : -ENODEV;
+
+			if (err) {
+				struct tcpobs_pcpu __percpu *pcpu;
+
 				atomic64_inc(&tn->events_lost);
-			else
+				/* (genl.c: -ENOMEM only when no message) */
+				pcpu = READ_ONCE(tn->pcpu);
+				if (err == -ENOMEM && pcpu)
+					this_cpu_inc(pcpu->alloc_failed);
+			} else {
 				atomic64_inc(&tn->events_sent);
+			}
 			put_net(ev->net);
 			n++;
+			cond_resched();
 		}
 		more |= n == budget;
 		cond_resched();
@@ -228,15 +247,38 @@ const struct tcpobs_net_feature tcpobs_events_feature = {
 	.init = tcpobs_events_net_init,
 };
 
+static void tcpobs_ev_rings_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		kvfree(per_cpu_ptr(tcpobs_ev_rings, cpu)->ev);
+	free_percpu(tcpobs_ev_rings);
+	tcpobs_ev_rings = NULL;
+}
+
 int tcpobs_events_init(void)
 {
 	int cpu;
 
+	/* Power of 2: head and tail wrap around without a jump in the slot. */
+	BUILD_BUG_ON_NOT_POWER_OF_2(TCPOBS_EV_RING);
+	BUILD_BUG_ON(sizeof(struct tcpobs_ev_ring) > PCPU_MIN_UNIT_SIZE);
 	tcpobs_ev_rings = alloc_percpu(struct tcpobs_ev_ring);
 	if (!tcpobs_ev_rings)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu)
-		spin_lock_init(&per_cpu_ptr(tcpobs_ev_rings, cpu)->lock);
+	for_each_possible_cpu(cpu) {
+		struct tcpobs_ev_ring *ring = per_cpu_ptr(tcpobs_ev_rings, cpu);
+
+		spin_lock_init(&ring->lock);
+		ring->ev = kvmalloc_node(array_size(TCPOBS_EV_RING, sizeof(*ring->ev)),
+					 GFP_KERNEL, cpu_to_node(cpu));
+		if (!ring->ev) {
+			tcpobs_ev_rings_free();
+			return -ENOMEM;
+		}
+	}
+	WRITE_ONCE(tcpobs_ev_closed, false);
 	return 0;
 }
 
@@ -247,16 +289,25 @@ int tcpobs_events_init(void)
  */
 void tcpobs_events_exit(void)
 {
+	int cpu;
+
+	/*
+	 * Closed first, and every queuer that did not see it (they run in
+	 * atomic context, an RCU read-side section) done: the rings can
+	 * only empty from here on, so the drain below is final.
+	 */
+	WRITE_ONCE(tcpobs_ev_closed, true);
+	synchronize_rcu();
 	/* (cancel, not flush: the work item may queue itself again) */
 	cancel_work_sync(&tcpobs_ev_work);
-	/*
-	 * What the last probes queued after the work item's last run: no
-	 * probe is left to refill the rings, so this ends.
-	 */
 	mutex_lock(&tcpobs_ev_sink_lock);
 	while (tcpobs_events_drain(TCPOBS_EV_RING))
 		;
 	mutex_unlock(&tcpobs_ev_sink_lock);
-	free_percpu(tcpobs_ev_rings);
-	tcpobs_ev_rings = NULL;
+	for_each_possible_cpu(cpu) {
+		struct tcpobs_ev_ring *ring = per_cpu_ptr(tcpobs_ev_rings, cpu);
+
+		WARN_ON_ONCE(ring->head != ring->tail);
+	}
+	tcpobs_ev_rings_free();
 }

@@ -368,6 +368,11 @@ int tcpobs_nl_get_listener_dumpit(struct sk_buff *skb,
 
 /* --- sockets -------------------------------------------------------------------- */
 
+/* Every counter of a socket is 64-bit up to its u64 attribute. */
+static_assert(sizeof(((struct tcpobs_socket_snap *)0)->ecn_counts[0]) == sizeof(u64) &&
+	      sizeof(((struct tcpobs_socket_snap *)0)->transitions) == sizeof(u64) &&
+	      sizeof(((struct tcpobs_socket_snap *)0)->delivered_ce) == sizeof(u64));
+
 /* The ECN counters are consecutive attributes, CE first. */
 static_assert(ARRAY_SIZE(((struct tcpobs_socket_snap *)0)->ecn_counts) ==
 	      TCPOBS_A_SOCKET_CWR_OUT - TCPOBS_A_SOCKET_CE + 1);
@@ -398,7 +403,8 @@ static int tcpobs_put_socket(struct sk_buff *skb,
 			      TCPOBS_A_SOCKET_PAD) ||
 	    nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_AGE, s->age,
 			      TCPOBS_A_SOCKET_PAD) ||
-	    nla_put_u32(skb, TCPOBS_A_SOCKET_TRANSITIONS, s->transitions) ||
+	    nla_put_u64_64bit(skb, TCPOBS_A_SOCKET_TRANSITIONS, s->transitions,
+			      TCPOBS_A_SOCKET_PAD) ||
 	    nla_put_u8(skb, TCPOBS_A_SOCKET_ECN, s->ecn))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(s->ecn_counts); i++)

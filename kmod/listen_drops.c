@@ -105,8 +105,17 @@ static int tcpobs_krp_arm(struct kretprobe_instance *ri, struct sock *sk)
 {
 	struct tcpobs_krp_data *d = (struct tcpobs_krp_data *)ri->data;
 
-	/* Exact only where nothing else can run on this CPU meanwhile. */
-	if (!in_softirq() || !sk || READ_ONCE(sk->sk_state) != TCP_LISTEN)
+	/*
+	 * Exact only where nothing else can run on this CPU meanwhile. The
+	 * socket is a listener by construction (these functions are given
+	 * one), but it may be closing: a handshake completing on one CPU
+	 * while another closes the listener finds it in CLOSE, with its port
+	 * released, and the kernel counts a listen drop on it
+	 * (__inet_inherit_port() fails). A TCP Fast Open child, which
+	 * tcp_check_req() is also given, is never in either state.
+	 */
+	if (!in_softirq() || !sk ||
+	    !((1 << READ_ONCE(sk->sk_state)) & (TCPF_LISTEN | TCPF_CLOSE)))
 		return 1;
 	if (this_cpu_inc_return(tcpobs_krp_depth) > 1) {
 		this_cpu_dec(tcpobs_krp_depth);

@@ -16,8 +16,12 @@
  *
  * Lookups (one per SYN or handshake-completing ACK) are lock-free under
  * RCU; insertions and removals take one spinlock. The ledger holds at most
- * max_listeners entries; listeners beyond that are counted in
- * listeners_table_full and their drops in the untracked_* totals.
+ * max_listeners entries; listeners beyond that (or whose entry could not
+ * be allocated) are counted in listeners_table_full and their drops in the
+ * untracked_* totals. Such a miss is repaired: a checker (every half
+ * repair_interval) scans the listening hash again once the ledger has
+ * room, and counts each listener it adds in its namespace's
+ * listeners_repaired.
  */
 #include <linux/atomic.h>
 #include <linux/hash.h>
@@ -26,6 +30,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
@@ -68,6 +73,10 @@ static unsigned int tcpobs_nlisteners;
 static atomic_long_t tcpobs_table_full = ATOMIC_LONG_INIT(0);
 /* Changes whenever an entry is added or removed: dumps check it. */
 static atomic_t tcpobs_lgen = ATOMIC_INIT(0);
+/* Listeners left out since the last repair scan. */
+static atomic_t tcpobs_lmissed = ATOMIC_INIT(0);
+static void tcpobs_listeners_check(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tcpobs_lcheck_work, tcpobs_listeners_check);
 
 static struct hlist_head *tcpobs_lbucket(const struct sock *sk)
 {
@@ -94,15 +103,21 @@ static u64 tcpobs_sk_cookie(struct sock *sk)
 	return ((u64)c[1] << 32) | c[0];
 }
 
-void tcpobs_listener_add(struct sock *sk)
+/* Whether @sk was added (not already there, and room for it). */
+bool tcpobs_listener_add(struct sock *sk)
 {
 	struct tcpobs_listener *l;
 	unsigned long flags;
 
 	l = kzalloc(sizeof(*l), GFP_ATOMIC);
 	if (!l) {
+		struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
+
 		atomic_long_inc(&tcpobs_table_full);
-		return;
+		if (pcpu)
+			this_cpu_inc(pcpu->alloc_failed);
+		atomic_inc(&tcpobs_lmissed);
+		return false;
 	}
 	l->sk = sk;
 	l->net = sock_net(sk);
@@ -112,18 +127,20 @@ void tcpobs_listener_add(struct sock *sk)
 	if (tcpobs_listener_find(sk)) {
 		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 		kfree(l);
-		return;
+		return false;
 	}
 	if (tcpobs_nlisteners >= max_listeners) {
 		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 		atomic_long_inc(&tcpobs_table_full);
+		atomic_inc(&tcpobs_lmissed);
 		kfree(l);
-		return;
+		return false;
 	}
 	hlist_add_head_rcu(&l->node, tcpobs_lbucket(sk));
 	tcpobs_nlisteners++;
 	atomic_inc(&tcpobs_lgen);
 	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
+	return true;
 }
 
 void tcpobs_listener_del(const struct sock *sk)
@@ -303,18 +320,15 @@ int tcpobs_listeners_gen(void)
  * then entries of the bucket to skip); stops when @fn returns non-zero,
  * leaving @pos at that listener so that the next call resumes there.
  */
-int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
-			      int (*fn)(void *arg,
-					const struct tcpobs_listener_snap *snap),
-			      void *arg)
+static int __tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
+				       struct tcpobs_listener_snap *snap,
+				       int (*fn)(void *arg,
+						 const struct tcpobs_listener_snap *snap),
+				       void *arg)
 {
-	struct tcpobs_listener_snap *snap;
 	struct tcpobs_listener *l;
 	int ret = 0;
 
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
-	if (!snap)
-		return -ENOMEM;
 	rcu_read_lock();
 	for (; pos[0] < ARRAY_SIZE(tcpobs_lhash); pos[0]++, pos[1] = 0) {
 		unsigned long idx = 0;
@@ -338,6 +352,21 @@ int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
 	}
 out:
 	rcu_read_unlock();
+	return ret;
+}
+
+int tcpobs_listeners_walk_net(struct net *net, unsigned long pos[2],
+			      int (*fn)(void *arg,
+					const struct tcpobs_listener_snap *snap),
+			      void *arg)
+{
+	struct tcpobs_listener_snap *snap;
+	int ret;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	ret = __tcpobs_listeners_walk_net(net, pos, snap, fn, arg);
 	kfree(snap);
 	return ret;
 }
@@ -380,10 +409,9 @@ static void tcpobs_print_local(struct seq_file *seq,
 		seq_printf(seq, "%pI4:%u", &l->addr.s6_addr32[0], l->port);
 }
 
-static int tcpobs_listeners_show_one(void *arg,
-				     const struct tcpobs_listener_snap *l)
+static void tcpobs_listeners_show_one(struct seq_file *seq,
+				      const struct tcpobs_listener_snap *l)
 {
-	struct seq_file *seq = arg;
 	unsigned int d;
 
 	tcpobs_print_local(seq, l);
@@ -392,61 +420,148 @@ static int tcpobs_listeners_show_one(void *arg,
 	for (d = 0; d < TCPOBS_DROP_MAX; d++)
 		seq_printf(seq, " %llu", l->count[d]);
 	seq_printf(seq, " %llx\n", l->cookie);
-	return 0;
 }
 
-int tcpobs_listeners_show(struct seq_file *seq, void *v)
+/* One row per listener and cause that happened: count, first, last, age. */
+static void tcpobs_listener_events_show_one(struct seq_file *seq,
+					    const struct tcpobs_listener_snap *l,
+					    u64 now)
 {
-	unsigned long pos[2] = {};
-	unsigned int d;
-
-	seq_puts(seq, "local backlog accept_q accept_q_max syn_q syn_q_max");
-	for (d = 0; d < TCPOBS_DROP_MAX; d++)
-		seq_printf(seq, " %s", tcpobs_drop_names[d]);
-	seq_puts(seq, " cookie\n");
-	return tcpobs_listeners_walk_net(seq_file_single_net(seq), pos,
-					 tcpobs_listeners_show_one, seq);
-}
-
-struct tcpobs_events_show {
-	struct seq_file *seq;
-	u64 now;
-};
-
-static int tcpobs_listener_events_show_one(void *arg,
-					   const struct tcpobs_listener_snap *l)
-{
-	struct tcpobs_events_show *es = arg;
 	unsigned int d;
 
 	for (d = 0; d < TCPOBS_DROP_MAX; d++) {
 		if (!l->first[d])
 			continue;
-		tcpobs_print_local(es->seq, l);
-		seq_printf(es->seq, " %llx %s %llu", l->cookie,
+		tcpobs_print_local(seq, l);
+		seq_printf(seq, " %llx %s %llu", l->cookie,
 			   tcpobs_drop_names[d], l->count[d]);
-		tcpobs_print_secs(es->seq, l->first[d]);
-		tcpobs_print_secs(es->seq, l->last[d]);
-		tcpobs_print_secs(es->seq, es->now > l->last[d] ?
-				  es->now - l->last[d] : 0);
-		seq_putc(es->seq, '\n');
+		tcpobs_print_secs(seq, l->first[d]);
+		tcpobs_print_secs(seq, l->last[d]);
+		tcpobs_print_secs(seq, now > l->last[d] ? now - l->last[d] : 0);
+		seq_putc(seq, '\n');
 	}
+}
+
+/*
+ * The listeners and listener_events files are seq_file iterators, one
+ * record per listener of the namespace (listener_events: a line per cause
+ * that happened, maybe none): each read() fills one buffer from where the
+ * previous one stopped, each listener taken in its own short RCU read
+ * section by tcpobs_listeners_walk_net() from the kept position. Position
+ * 0 is the header; reading from elsewhere than where the last read()
+ * stopped (a seek) walks from the start.
+ */
+struct tcpobs_lseq {
+	struct seq_net_private p;	/* first: proc_create_net()'s */
+	unsigned long lpos[2];		/* the listener at @pos */
+	loff_t pos;
+	u64 now;
+	struct tcpobs_listener_snap snap;
+};
+
+/* Stops the walk at the first listener: its figures are in st->snap. */
+static int tcpobs_lseq_take(void *arg, const struct tcpobs_listener_snap *l)
+{
+	return 1;
+}
+
+/* The listener at st->lpos or after it, NULL at the end. */
+static void *tcpobs_lseq_get(struct seq_file *seq)
+{
+	struct tcpobs_lseq *st = seq->private;
+	int ret;
+
+	ret = __tcpobs_listeners_walk_net(seq_file_net(seq), st->lpos,
+					  &st->snap, tcpobs_lseq_take, NULL);
+	return ret ? &st->snap : NULL;
+}
+
+static void *tcpobs_lseq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct tcpobs_lseq *st = seq->private;
+	void *v;
+	loff_t n;
+
+	if (!*pos) {
+		st->now = ktime_get_boottime_ns();
+		return SEQ_START_TOKEN;
+	}
+	if (*pos == st->pos)
+		return tcpobs_lseq_get(seq);
+	st->lpos[0] = 0;
+	st->lpos[1] = 0;
+	for (n = 1;; n++) {
+		v = tcpobs_lseq_get(seq);
+		if (IS_ERR_OR_NULL(v) || n == *pos)
+			break;
+		st->lpos[1]++;
+		cond_resched();
+	}
+	st->pos = *pos;
+	return v;
+}
+
+static void *tcpobs_lseq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct tcpobs_lseq *st = seq->private;
+
+	++*pos;
+	if (v == SEQ_START_TOKEN) {
+		st->lpos[0] = 0;
+		st->lpos[1] = 0;
+	} else {
+		st->lpos[1]++;
+	}
+	st->pos = *pos;
+	return tcpobs_lseq_get(seq);
+}
+
+static void tcpobs_lseq_stop(struct seq_file *seq, void *v)
+{
+	cond_resched();
+}
+
+static int tcpobs_listeners_seq_show(struct seq_file *seq, void *v)
+{
+	unsigned int d;
+
+	if (v != SEQ_START_TOKEN) {
+		tcpobs_listeners_show_one(seq, v);
+		return 0;
+	}
+	seq_puts(seq, "local backlog accept_q accept_q_max syn_q syn_q_max");
+	for (d = 0; d < TCPOBS_DROP_MAX; d++)
+		seq_printf(seq, " %s", tcpobs_drop_names[d]);
+	seq_puts(seq, " cookie\n");
 	return 0;
 }
 
-/* One row per listener and cause that happened: count, first, last, age. */
-int tcpobs_listener_events_show(struct seq_file *seq, void *v)
+static int tcpobs_listener_events_seq_show(struct seq_file *seq, void *v)
 {
-	struct tcpobs_events_show es = {
-		.seq = seq,
-		.now = ktime_get_boottime_ns(),
-	};
-	unsigned long pos[2] = {};
+	struct tcpobs_lseq *st = seq->private;
 
-	seq_puts(seq, "local cookie cause count first last last_ago\n");
-	return tcpobs_listeners_walk_net(seq_file_single_net(seq), pos,
-					 tcpobs_listener_events_show_one, &es);
+	if (v == SEQ_START_TOKEN)
+		seq_puts(seq, "local cookie cause count first last last_ago\n");
+	else
+		tcpobs_listener_events_show_one(seq, v, st->now);
+	return 0;
 }
+
+const struct seq_operations tcpobs_listeners_seq_ops = {
+	.start = tcpobs_lseq_start,
+	.next = tcpobs_lseq_next,
+	.stop = tcpobs_lseq_stop,
+	.show = tcpobs_listeners_seq_show,
+};
+
+const struct seq_operations tcpobs_listener_events_seq_ops = {
+	.start = tcpobs_lseq_start,
+	.next = tcpobs_lseq_next,
+	.stop = tcpobs_lseq_stop,
+	.show = tcpobs_listener_events_seq_show,
+};
+
+const unsigned int tcpobs_listeners_seq_size = sizeof(struct tcpobs_lseq);
 
 /*
  * Listeners that exist before tcpobs loads. Called after the state probe
@@ -456,7 +571,7 @@ int tcpobs_listener_events_show(struct seq_file *seq, void *v)
  * (unhash, then the state change) comes after. The listening hash is
  * shared by every namespace.
  */
-void tcpobs_listeners_scan(void)
+static void tcpobs_listeners_scan(bool repair)
 {
 	struct inet_listen_hashbucket *buckets;
 	unsigned int i, n;
@@ -464,15 +579,49 @@ void tcpobs_listeners_scan(void)
 	buckets = tcpobs_listen_buckets(tcpobs_tcp_hashinfo(&init_net), &n);
 	for (i = 0; i < n; i++) {
 		struct inet_listen_hashbucket *ilb = &buckets[i];
+		struct tcpobs_pcpu __percpu *pcpu;
 		struct hlist_nulls_node *node;
 		struct sock *sk;
 
+		if (hlist_nulls_empty(&ilb->nulls_head))
+			continue;
 		spin_lock_bh(&ilb->lock);
-		sk_nulls_for_each(sk, node, &ilb->nulls_head)
-			if (sk->sk_state == TCP_LISTEN)
-				tcpobs_listener_add(sk);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head) {
+			if (sk->sk_state != TCP_LISTEN || !tcpobs_listener_add(sk) ||
+			    !repair || !tcpobs_net_counted(sock_net(sk), &pcpu))
+				continue;
+			this_cpu_inc(pcpu->listeners_repaired);
+		}
 		spin_unlock_bh(&ilb->lock);
+		if (!(i & 255))
+			cond_resched();
 	}
+}
+
+/*
+ * Listeners left out (ledger full, no memory) are taken in by a new scan
+ * once the ledger has room. Entries are never missed the other way: their
+ * removal allocates nothing and the state tracepoint misses no call.
+ */
+static void tcpobs_listeners_check(struct work_struct *work)
+{
+	unsigned long period;
+	bool on;
+
+	period = tcpobs_repair_period(&on);
+	if (on && atomic_read(&tcpobs_lmissed) &&
+	    READ_ONCE(tcpobs_nlisteners) < READ_ONCE(max_listeners)) {
+		/* (reset first: a miss during the scan asks for another) */
+		atomic_set(&tcpobs_lmissed, 0);
+		tcpobs_listeners_scan(true);
+	}
+	queue_delayed_work(system_unbound_wq, &tcpobs_lcheck_work, period);
+}
+
+void tcpobs_listeners_start(void)
+{
+	tcpobs_listeners_scan(false);
+	queue_delayed_work(system_unbound_wq, &tcpobs_lcheck_work, HZ);
 }
 
 /*
@@ -488,6 +637,7 @@ void tcpobs_listeners_exit(void)
 	struct hlist_node *tmp;
 	unsigned int i;
 
+	cancel_delayed_work_sync(&tcpobs_lcheck_work);
 	synchronize_rcu();
 	for (i = 0; i < ARRAY_SIZE(tcpobs_lhash); i++) {
 		hlist_for_each_entry_safe(l, tmp, &tcpobs_lhash[i], node) {

@@ -111,7 +111,7 @@ static int __init tcpobs_init(void)
 	err = tcpobs_states_init();
 	if (err)
 		goto err_events;
-	tcpobs_listeners_scan();
+	tcpobs_listeners_start();
 
 	err = tcpobs_listen_drops_init();
 	if (err)
@@ -150,6 +150,8 @@ err_netns:
 	tcpobs_netns_exit();
 err_sockets:
 	tcpobs_sockets_exit();
+	/* (the kernel says nothing of a module whose init failed) */
+	pr_err("tcpobs: load failed: error %d, everything undone\n", err);
 	return err;
 }
 

@@ -25,12 +25,18 @@
  *
  * A failed init undoes the features before it the same way.
  */
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "netns.h"
+
+static unsigned int repair_interval = 10;
+module_param(repair_interval, uint, 0644);
+MODULE_PARM_DESC(repair_interval, "Seconds within which a table that disagrees with the kernel's (TIME_WAIT inventory, listener ledger) is repaired (default 10, 0 = never)");
 
 static unsigned int tcpobs_net_id __read_mostly;
 /* Namespaces with tcpobs state, for debugfs.c's leak checks. */
@@ -99,6 +105,8 @@ static int __net_init tcpobs_net_init(struct net *net)
 	unsigned int i;
 	int err;
 
+	/* The per-CPU allocator's limit for one object. */
+	BUILD_BUG_ON(sizeof(struct tcpobs_pcpu) > PCPU_MIN_UNIT_SIZE);
 	pcpu = alloc_percpu(struct tcpobs_pcpu);
 	if (!pcpu)
 		return -ENOMEM;
@@ -165,6 +173,19 @@ static struct pernet_operations tcpobs_net_ops = {
 	.id = &tcpobs_net_id,
 	.size = sizeof(struct tcpobs_net),
 };
+
+/*
+ * How often the self-repair checkers (timewait.c, listeners.c) look, in
+ * jiffies: every half repair_interval, or every second while repairs are
+ * off (0), so that turning them on takes effect within a second.
+ */
+unsigned long tcpobs_repair_period(bool *on)
+{
+	unsigned int interval = READ_ONCE(repair_interval);
+
+	*on = interval;
+	return interval ? max_t(unsigned long, interval * HZ / 2, HZ / 2) : HZ;
+}
 
 int tcpobs_netns_count(void)
 {

@@ -14,5 +14,6 @@ struct tcpobs_net *tcpobs_net_counted(const struct net *net,
 				      struct tcpobs_pcpu __percpu **pcpu);
 struct tcpobs_pcpu __percpu *tcpobs_pcpu(const struct net *net);
 void tcpobs_netns_reset(struct net *net);
+unsigned long tcpobs_repair_period(bool *on);
 
 #endif /* _TCPOBS_NETNS_H */

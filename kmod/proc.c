@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/tcpobs/: one directory per network namespace. Every file is a
- * single_open seq_file bound to its namespace, so a reader only ever sees
- * the namespace it opened the file in.
+ * seq_file bound to its namespace, so a reader only ever sees the
+ * namespace it opened the file in: single_open for the small ones, an
+ * iterator for the tables (below).
  *
  * The files come from their own pernet_operations, registered after
  * everything they show (main.c) and unregistered first: a namespace gets
@@ -27,18 +28,30 @@
 
 #define TCPOBS_PROC_DIR "tcpobs"
 
+/*
+ * A file is a single_open one (@show) when its size is bounded by a small
+ * constant, else a seq_file iterator (@ops over a private state of
+ * *@size bytes, starting with a struct seq_net_private) whose reader holds
+ * one buffer, not the whole output: the tables that grow with the
+ * sockets and listeners.
+ */
 struct tcpobs_proc_file {
 	const char *name;
 	int (*show)(struct seq_file *seq, void *v);
+	const struct seq_operations *ops;
+	const unsigned int *size;
 };
 
 static const struct tcpobs_proc_file tcpobs_proc_files[] = {
 	{ "states", tcpobs_states_show },
-	{ "listeners", tcpobs_listeners_show },
-	{ "listener_events", tcpobs_listener_events_show },
+	{ "listeners", .ops = &tcpobs_listeners_seq_ops,
+	  .size = &tcpobs_listeners_seq_size },
+	{ "listener_events", .ops = &tcpobs_listener_events_seq_ops,
+	  .size = &tcpobs_listeners_seq_size },
 	{ "stats", tcpobs_stats_show },
 	{ "timewait", tcpobs_timewait_show },
-	{ "sockets", tcpobs_sockets_show },
+	{ "sockets", .ops = &tcpobs_sockets_seq_ops,
+	  .size = &tcpobs_sockets_seq_size },
 	{ "lifetimes", tcpobs_lifetimes_show },
 	{ "ecn", tcpobs_ecn_show },
 	{ "features", tcpobs_features_show },
@@ -55,8 +68,14 @@ static int __net_init tcpobs_proc_net_init(struct net *net)
 
 	for (i = 0; i < ARRAY_SIZE(tcpobs_proc_files); i++) {
 		const struct tcpobs_proc_file *f = &tcpobs_proc_files[i];
+		struct proc_dir_entry *pde;
 
-		if (!proc_create_net_single(f->name, 0444, dir, f->show, NULL))
+		if (f->ops)
+			pde = proc_create_net(f->name, 0444, dir, f->ops, *f->size);
+		else
+			pde = proc_create_net_single(f->name, 0444, dir, f->show,
+						     NULL);
+		if (!pde)
 			goto err;
 	}
 	return 0;

@@ -59,7 +59,7 @@ static unsigned int max_sockets = 65536;
 module_param(max_sockets, uint, 0444);
 MODULE_PARM_DESC(max_sockets, "Most sockets in the lifecycle table at once (default 65536)");
 
-/* 128 bytes on x86_64; see Documentation/procfs.rst. */
+/* 168 bytes on x86_64; see Documentation/performance.rst. */
 struct tcpobs_sockent {
 	struct rhash_head node;
 	struct rcu_head rcu;
@@ -73,11 +73,15 @@ struct tcpobs_sockent {
 	u16 dport;
 	u8 state;
 	u8 flags;		/* TCPOBS_SKF_* */
-	u16 transitions;
+	u32 transitions;
 	struct tcpobs_sk_ecn ecn;
 };
 
-static_assert(sizeof(struct tcpobs_sockent) <= 128);
+static_assert(sizeof(struct tcpobs_sockent) <= 168);
+/* Counters a busy long-lived socket must not wrap within a day. */
+static_assert(sizeof(atomic64_t) == sizeof(u64) &&
+	      sizeof(struct tcpobs_sk_ecn) == 8 * sizeof(atomic64_t));
+static_assert(sizeof(((struct tcpobs_sockent *)0)->transitions) >= sizeof(u32));
 
 #define TCPOBS_SKF_V6		BIT(0)
 #define TCPOBS_SKF_PASSIVE	BIT(1)
@@ -143,12 +147,13 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_net *tn,
 {
 	struct tcpobs_sockent *e;
 	u32 c[2];
+	int err;
 
 	if (atomic_inc_return(&tcpobs_nsockets) > max_sockets)
 		goto full;
 	e = kmem_cache_zalloc(tcpobs_sk_cache, GFP_ATOMIC);
 	if (!e)
-		goto full;
+		goto nomem;
 	sock_diag_save_cookie(sk, c);
 	e->cookie = ((u64)c[1] << 32) | c[0];
 	e->sk = sk;
@@ -157,13 +162,18 @@ static void tcpobs_sk_insert(struct sock *sk, struct tcpobs_net *tn,
 	e->state = state;
 	e->flags = flags;
 	tcpobs_sk_tuple(e, sk);
-	if (rhashtable_lookup_insert_fast(&tn->sockets, &e->node,
-					  tcpobs_sk_params)) {
+	err = rhashtable_lookup_insert_fast(&tn->sockets, &e->node,
+					    tcpobs_sk_params);
+	if (err) {
 		kmem_cache_free(tcpobs_sk_cache, e);
+		if (err == -ENOMEM)
+			goto nomem;
 		goto full;
 	}
 	this_cpu_inc(pcpu->sockets);
 	return;
+nomem:
+	this_cpu_inc(pcpu->alloc_failed);
 full:
 	atomic_dec(&tcpobs_nsockets);
 	this_cpu_inc(pcpu->sockets_table_full);
@@ -264,11 +274,12 @@ struct tcpobs_sk_ecn *tcpobs_sockets_ecn(struct tcpobs_net *tn,
 static void tcpobs_sk_set_noect(struct tcpobs_sockent *e, u32 segs_in)
 {
 	struct tcpobs_sk_ecn *x = &e->ecn;
-	u32 marked = atomic_read(&x->in[INET_ECN_CE]) +
-		     atomic_read(&x->in[INET_ECN_ECT_0]) +
-		     atomic_read(&x->in[INET_ECN_ECT_1]);
+	u64 marked = atomic64_read(&x->in[INET_ECN_CE]) +
+		     atomic64_read(&x->in[INET_ECN_ECT_0]) +
+		     atomic64_read(&x->in[INET_ECN_ECT_1]);
 
-	atomic_set(&x->in[INET_ECN_NOT_ECT], segs_in > marked ? segs_in - marked : 0);
+	atomic64_set(&x->in[INET_ECN_NOT_ECT],
+		     segs_in > marked ? segs_in - marked : 0);
 }
 
 /*
@@ -457,15 +468,18 @@ static void tcpobs_sk_snap(struct tcpobs_sockent *e, u64 now,
 	s->transitions = c.transitions;
 	s->cookie = c.cookie;
 	s->ecn = !!(c.flags & TCPOBS_SKF_ECN);
-	s->ecn_counts[0] = atomic_read(&e->ecn.in[INET_ECN_CE]);
-	s->ecn_counts[1] = atomic_read(&e->ecn.in[INET_ECN_ECT_0]);
-	s->ecn_counts[2] = atomic_read(&e->ecn.in[INET_ECN_ECT_1]);
-	s->ecn_counts[3] = atomic_read(&e->ecn.in[INET_ECN_NOT_ECT]);
-	s->ecn_counts[4] = atomic_read(&e->ecn.ece_in);
-	s->ecn_counts[5] = atomic_read(&e->ecn.ece_out);
-	s->ecn_counts[6] = atomic_read(&e->ecn.cwr_in);
-	s->ecn_counts[7] = atomic_read(&e->ecn.cwr_out);
+	s->ecn_counts[0] = atomic64_read(&e->ecn.in[INET_ECN_CE]);
+	s->ecn_counts[1] = atomic64_read(&e->ecn.in[INET_ECN_ECT_0]);
+	s->ecn_counts[2] = atomic64_read(&e->ecn.in[INET_ECN_ECT_1]);
+	s->ecn_counts[3] = atomic64_read(&e->ecn.in[INET_ECN_NOT_ECT]);
+	s->ecn_counts[4] = atomic64_read(&e->ecn.ece_in);
+	s->ecn_counts[5] = atomic64_read(&e->ecn.ece_out);
+	s->ecn_counts[6] = atomic64_read(&e->ecn.cwr_in);
+	s->ecn_counts[7] = atomic64_read(&e->ecn.cwr_out);
 }
+
+/* Entries a walk goes through in one RCU read section at most. */
+#define TCPOBS_SK_WALK_BATCH 256
 
 /*
  * A walk over a namespace's table that survives between calls (a netlink
@@ -498,6 +512,7 @@ int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 	struct tcpobs_socket_snap *s;
 	struct tcpobs_sockent *e;
 	u64 now = ktime_get_ns();
+	unsigned int n = 0;
 	int err = 0;
 
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
@@ -521,6 +536,12 @@ int tcpobs_sockets_walk(struct tcpobs_sockets_walk *w,
 		if (err)
 			break;
 		rhashtable_walk_next(iter);
+		/* Entries @fn skips take no room: bound the RCU section. */
+		if (!(++n % TCPOBS_SK_WALK_BATCH)) {
+			rhashtable_walk_stop(iter);
+			cond_resched();
+			rhashtable_walk_start(iter);
+		}
 	}
 	rhashtable_walk_stop(iter);
 	kfree(s);
@@ -566,13 +587,15 @@ static void tcpobs_sk_show_ecn_header(struct seq_file *seq)
 
 static void tcpobs_sk_show_ecn(struct seq_file *seq, const struct tcpobs_sk_ecn *x)
 {
-	seq_printf(seq, " %u %u %u %u %u %u %u %u",
-		   atomic_read(&x->in[INET_ECN_CE]),
-		   atomic_read(&x->in[INET_ECN_ECT_0]),
-		   atomic_read(&x->in[INET_ECN_ECT_1]),
-		   atomic_read(&x->in[INET_ECN_NOT_ECT]),
-		   atomic_read(&x->ece_in), atomic_read(&x->ece_out),
-		   atomic_read(&x->cwr_in), atomic_read(&x->cwr_out));
+	seq_printf(seq, " %llu %llu %llu %llu %llu %llu %llu %llu",
+		   (u64)atomic64_read(&x->in[INET_ECN_CE]),
+		   (u64)atomic64_read(&x->in[INET_ECN_ECT_0]),
+		   (u64)atomic64_read(&x->in[INET_ECN_ECT_1]),
+		   (u64)atomic64_read(&x->in[INET_ECN_NOT_ECT]),
+		   (u64)atomic64_read(&x->ece_in),
+		   (u64)atomic64_read(&x->ece_out),
+		   (u64)atomic64_read(&x->cwr_in),
+		   (u64)atomic64_read(&x->cwr_out));
 }
 
 static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
@@ -594,30 +617,155 @@ static void tcpobs_sk_show_one(struct seq_file *seq, struct tcpobs_sockent *e,
 	seq_printf(seq, " %u\n", dce);
 }
 
-int tcpobs_sockets_show(struct seq_file *seq, void *v)
-{
-	struct tcpobs_net *tn = tcpobs_net(seq_file_single_net(seq));
+/*
+ * The sockets file is a seq_file iterator: each read() fills one buffer (a
+ * page) with rows from where the previous read() stopped, inside one RCU
+ * read section, and leaves the walk between reads: no reader holds the
+ * whole output or RCU for the whole table. Position 0 is the header, n the
+ * nth row.
+ *
+ * The walk is left (rhashtable_walk_stop() and _exit()) at the end of each
+ * read(), since nothing would unlink the iterator from the table's walkers
+ * if the file were closed in between. Where it was is kept: the table, the
+ * slot and the entry before the row at @pos, which resumes it as
+ * rhashtable_walk_start() resumes a stopped walk: the entry is looked for
+ * in its slot, and if it is gone the walk goes on from its place there.
+ * Reading from elsewhere (a seek), or after the table was resized, walks
+ * from the start; a resize during a read starts the walk over, as for the
+ * netlink dump: rows may then repeat.
+ */
+struct tcpobs_sk_seq {
+	struct seq_net_private p;	/* first: proc_create_net()'s */
 	struct rhashtable_iter iter;
+	u64 now;
+	loff_t pos;
+	const void *tbl;
+	struct rhash_head *prev;
+	unsigned int slot;
+	unsigned int skip;
+};
+
+static struct tcpobs_sockent *tcpobs_sk_seq_walk(struct tcpobs_sk_seq *st)
+{
 	struct tcpobs_sockent *e;
-	u64 now = ktime_get_ns();
 
-	seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
-	tcpobs_sk_show_ecn_header(seq);
-	seq_puts(seq, " delivered_ce\n");
-	if (!tcpobs_pcpu(seq_file_single_net(seq)))
-		return 0;
+	do {
+		e = rhashtable_walk_next(&st->iter);
+	} while (IS_ERR(e));	/* -EAGAIN: resized, rows may repeat */
+	return e;
+}
 
-	rhashtable_walk_enter(&tn->sockets, &iter);
-	rhashtable_walk_start(&iter);
-	while ((e = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(e))
-			continue;	/* -EAGAIN: resized, rows may repeat */
-		tcpobs_sk_show_one(seq, e, now);
+/* Puts the started walk where the previous read() left it, if it can. */
+static bool tcpobs_sk_seq_resume(struct tcpobs_sk_seq *st)
+{
+	struct bucket_table *tbl = st->iter.walker.tbl;
+	struct rhash_head *p;
+	unsigned int skip = 0;
+
+	if (!tbl || tbl != st->tbl || st->slot >= tbl->size)
+		return false;
+	st->iter.slot = st->slot;
+	st->iter.skip = st->skip;
+	if (!st->prev)
+		return true;
+	rht_for_each_rcu(p, tbl, st->slot) {
+		skip++;
+		if (p == st->prev) {
+			st->iter.skip = skip;
+			st->iter.p = p;
+			return true;
+		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	/* Gone: the rows after it moved up by one. */
+	st->iter.skip = st->skip - 1;
+	return true;
+}
+
+static void *tcpobs_sk_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+	struct net *net = seq_file_net(seq);
+	struct tcpobs_sockent *e = NULL;
+	loff_t n;
+
+	/* The file exists while the namespace's table does (proc.c). */
+	rhashtable_walk_enter(&tcpobs_net(net)->sockets, &st->iter);
+	rhashtable_walk_start(&st->iter);
+	if (!*pos) {
+		st->now = ktime_get_ns();
+		return SEQ_START_TOKEN;
+	}
+	if (!tcpobs_pcpu(net))
+		return NULL;
+	if (*pos == st->pos && tcpobs_sk_seq_resume(st))
+		return tcpobs_sk_seq_walk(st);
+	for (n = 1; n <= *pos; n++) {
+		e = tcpobs_sk_seq_walk(st);
+		if (!e)
+			break;
+		if (!(n % TCPOBS_SK_WALK_BATCH)) {
+			rhashtable_walk_stop(&st->iter);
+			cond_resched();
+			rhashtable_walk_start(&st->iter);
+		}
+	}
+	st->pos = 0;
+	return e;
+}
+
+static void *tcpobs_sk_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+
+	++*pos;
+	/* The walk before the row at *pos: a later read() starts there. */
+	st->pos = *pos;
+	st->tbl = st->iter.walker.tbl;
+	st->prev = st->iter.p;
+	st->slot = st->iter.slot;
+	st->skip = st->iter.skip;
+	/* A long read (or a seek's traverse) leaves RCU now and then. */
+	if (!(*pos % TCPOBS_SK_WALK_BATCH)) {
+		rhashtable_walk_stop(&st->iter);
+		cond_resched();
+		rhashtable_walk_start(&st->iter);
+	}
+	return tcpobs_sk_seq_walk(st);
+}
+
+static void tcpobs_sk_seq_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+
+	rhashtable_walk_stop(&st->iter);
+	rhashtable_walk_exit(&st->iter);
+	cond_resched();
+}
+
+static int tcpobs_sk_seq_show(struct seq_file *seq, void *v)
+{
+	struct tcpobs_sk_seq *st = seq->private;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "local peer state age_in_state age transitions cookie ecn");
+		tcpobs_sk_show_ecn_header(seq);
+		seq_puts(seq, " delivered_ce\n");
+		return 0;
+	}
+	tcpobs_sk_show_one(seq, v, st->now);
 	return 0;
 }
+
+const struct seq_operations tcpobs_sockets_seq_ops = {
+	.start = tcpobs_sk_seq_start,
+	.next = tcpobs_sk_seq_next,
+	.stop = tcpobs_sk_seq_stop,
+	.show = tcpobs_sk_seq_show,
+};
+
+const unsigned int tcpobs_sockets_seq_size = sizeof(struct tcpobs_sk_seq);
 
 /* ecn.c: every live tracked socket of @tn, for the per-port roll-up. */
 void tcpobs_sockets_for_each(struct tcpobs_net *tn,
@@ -628,6 +776,7 @@ void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 {
 	struct rhashtable_iter iter;
 	struct tcpobs_sockent *e;
+	unsigned int n = 0;
 
 	rhashtable_walk_enter(&tn->sockets, &iter);
 	rhashtable_walk_start(&iter);
@@ -641,6 +790,11 @@ void tcpobs_sockets_for_each(struct tcpobs_net *tn,
 		dce = tcpobs_sk_live(e, NULL);
 		fn(arg, passive ? e->sport : e->dport, passive,
 		   e->flags & TCPOBS_SKF_ECN, &e->ecn, dce);
+		if (!(++n % TCPOBS_SK_WALK_BATCH)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);

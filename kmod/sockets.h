@@ -33,7 +33,8 @@ void tcpobs_sockets_transition(struct sock *sk, struct tcpobs_net *tn,
 void tcpobs_sockets_handshake(const struct sock *child, u64 start);
 void tcpobs_lifetime_add(struct tcpobs_pcpu __percpu *pcpu, unsigned int state,
 			 u64 ns);
-int tcpobs_sockets_show(struct seq_file *seq, void *v);
+extern const struct seq_operations tcpobs_sockets_seq_ops;
+extern const unsigned int tcpobs_sockets_seq_size;
 int tcpobs_lifetimes_show(struct seq_file *seq, void *v);
 
 extern const struct tcpobs_net_feature tcpobs_sockets_feature;

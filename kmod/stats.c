@@ -6,7 +6,7 @@
  *                         since tcpobs started counting it, including
  *                         listeners that have closed since
  *   untracked_<cause>     the part of <cause> whose listener was not in the
- *                         ledger (it was full)
+ *                         ledger (it was full, or the listener was closing)
  *   unattributed_<cause>  the kernel's counter's increase over the same time
  *                         minus <cause>: what the probes did not see (0
  *                         when attribution is exact)
@@ -16,7 +16,14 @@
  *                         (global)
  *   sockets               sockets of this namespace in the lifecycle table
  *   sockets_table_full    sockets of this namespace born while the table
- *                         was full, hence never tracked
+ *                         was full (or with no memory for their entry),
+ *                         hence never tracked
+ *   events_*              tcpobs_events_counters()
+ *   alloc_failed          records of this namespace dropped because an
+ *                         allocation failed (each also counted where it
+ *                         was lost: listeners_table_full,
+ *                         sockets_table_full, events_lost, ...)
+ *   listeners_repaired    listeners taken into the ledger by a repair scan
  */
 #include <linux/seq_file.h>
 
@@ -44,10 +51,10 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 	struct tcpobs_net *tn = tcpobs_net(net);
 	u64 drops[TCPOBS_DROP_MAX] = {}, untracked[TCPOBS_DROP_MAX] = {};
 	unsigned long mib[TCPOBS_DROP_MAX];
-	u64 table_full = 0;
+	u64 table_full = 0, alloc_failed = 0, repaired = 0;
 	s64 sockets = 0;
 	unsigned int i;
-	int cpu;
+	int cpu, err;
 
 	if (!pcpu)
 		return 0;
@@ -60,6 +67,8 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 		}
 		sockets += p->sockets;
 		table_full += p->sockets_table_full;
+		alloc_failed += p->alloc_failed;
+		repaired += p->listeners_repaired;
 	}
 	tcpobs_listen_drops_mib(net, mib);
 
@@ -84,7 +93,13 @@ int tcpobs_stats_counters(struct net *net, struct tcpobs_emit *e)
 		    "sockets_table_full", table_full);
 	if (e->err)
 		return e->err;
-	return tcpobs_events_counters(net, e);
+	err = tcpobs_events_counters(net, e);
+	if (err)
+		return err;
+	tcpobs_emit(e, TCPOBS_A_STATS_ALLOC_FAILED, "", "alloc_failed",
+		    alloc_failed);
+	tcpobs_emit(e, TCPOBS_A_STATS_LISTENERS_REPAIRED, "", "listeners_repaired", repaired);
+	return e->err;
 }
 
 int tcpobs_stats_show(struct seq_file *seq, void *v)

@@ -38,7 +38,9 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/seq_file.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock_types.h>
+#include <linux/workqueue.h>
 #include <linux/types.h>
 #include <linux/in6.h>
 #include <linux/netlink.h>
@@ -80,6 +82,9 @@ struct tcpobs_pcpu {
 	u64 tw_exits_untracked;
 	u64 tw_rearms;
 	u64 tw_keys_full;
+	u64 tw_key_misses;
+	/* Listeners the repair scan took into the ledger (listeners.c). */
+	u64 listeners_repaired;
 	/* The lifecycle table (sockets.c); sockets may go below 0 per CPU. */
 	s64 sockets;
 	u64 sockets_table_full;
@@ -94,15 +99,25 @@ struct tcpobs_pcpu {
 	u64 ecn_not_negotiated;
 	/* tcp_sock.delivered_ce of every socket destroyed. */
 	u64 delivered_ce;
+	/*
+	 * Records dropped (or, for the ECN rows, folded into "other") because
+	 * an allocation failed: each is also counted where it was lost
+	 * (listeners_table_full, sockets_table_full, events_lost, ...). Any
+	 * context: this_cpu_inc(pcpu->alloc_failed).
+	 */
+	u64 alloc_failed;
 };
 
-/* ECN counts of one tracked socket, in its lifecycle entry. */
+/*
+ * ECN counts of one tracked socket, in its lifecycle entry: 64-bit, a
+ * busy long-lived socket would wrap 32 bits within a day.
+ */
 struct tcpobs_sk_ecn {
-	atomic_t in[4];		/* by IP ECN codepoint (INET_ECN_*) */
-	atomic_t ece_in;
-	atomic_t ece_out;
-	atomic_t cwr_in;
-	atomic_t cwr_out;
+	atomic64_t in[4];	/* by IP ECN codepoint (INET_ECN_*) */
+	atomic64_t ece_in;
+	atomic64_t ece_out;
+	atomic64_t cwr_in;
+	atomic64_t cwr_out;
 };
 
 /* ECN counts of one service port (ecn.c). */
@@ -129,18 +144,38 @@ enum tcpobs_twkey_kind {
 
 #define TCPOBS_TW_SLOTS 128
 #define TCPOBS_TW_AGE_BUCKETS 8
-#define TCPOBS_TW_KEY_BUCKETS 256
 
 #define TCPOBS_ECN_HOOKS 4
 
+struct tcpobs_twtab;
+
 /* A namespace's TIME_WAIT aggregates (timewait.c). */
 struct tcpobs_tw {
-	/* Protects keys and nkeys; readers walk keys under RCU. */
+	/*
+	 * Protects the key table's chains, nkeys, ksum and unkeyed; taken
+	 * with interrupts off, never held across an allocation. Readers walk
+	 * the chains under RCU.
+	 */
 	spinlock_t lock;
+	/* Odd while entries move between chains (resize, repair). */
+	seqcount_spinlock_t moving;
+	struct tcpobs_twtab __rcu *tab;
 	unsigned int nkeys;
-	struct hlist_head keys[TCPOBS_TW_KEY_BUCKETS];
-	/* Minisocks by second of timer expiry, modulo TCPOBS_TW_SLOTS. */
+	bool resize_queued;
+	/* Sum of the keys' counts, and minisocks without a key, by kind. */
+	long ksum[TCPOBS_TWK_MAX];
+	long unkeyed[TCPOBS_TWK_MAX];
+	/* TIME-WAIT minisocks by second of timer expiry, mod TCPOBS_TW_SLOTS. */
 	atomic_long_t slots[TCPOBS_TW_SLOTS];
+	/* The same for FIN-WAIT-2 minisocks (armed to tcp_fin_timeout). */
+	atomic_long_t fw2_slots[TCPOBS_TW_SLOTS];
+	/* Repairs (timewait.c's checker): the table rebuilt from the kernel's. */
+	struct list_head repair_node;
+	struct net *net;
+	unsigned int strikes;
+	atomic_long_t repairs;
+	atomic_long_t repaired;
+	struct work_struct resize_work;
 };
 
 /* Per network namespace state, allocated by the netns core (.size). */
@@ -237,9 +272,9 @@ struct tcpobs_socket_snap {
 	u64 cookie;
 	u64 age_in_state;	/* ns */
 	u64 age;
-	u32 transitions;
-	u32 ecn_counts[8];	/* ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out */
-	u32 delivered_ce;
+	u64 transitions;
+	u64 ecn_counts[8];	/* ce ect0 ect1 noect ece_in ece_out cwr_in cwr_out */
+	u64 delivered_ce;
 	u16 sport;
 	u16 dport;
 	u8 family;

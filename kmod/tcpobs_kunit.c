@@ -82,7 +82,7 @@ static unsigned int tcpobs_test_tw_bucket(unsigned long armed, unsigned long now
 {
 	unsigned int slot = tcpobs_tw_slot(armed + TCP_TIMEWAIT_LEN);
 
-	return tcpobs_tw_age_bucket(tcpobs_tw_age(tcpobs_tw_left(slot, now)));
+	return tcpobs_tw_age_bucket(tcpobs_tw_age(tcpobs_tw_left(slot, now), TCP_TIMEWAIT_LEN));
 }
 
 static void tcpobs_tw_slot_wrap(struct kunit *test)
@@ -124,9 +124,9 @@ static void tcpobs_tw_left_negative(struct kunit *test)
 			TCPOBS_TW_SLOTS - 17);
 	KUNIT_EXPECT_EQ(test, tcpobs_tw_left(tcpobs_tw_slot(now + 111 * HZ), now), 111);
 	/* A late timer is older than TIME-WAIT's length: the last bucket. */
-	KUNIT_EXPECT_EQ(test, tcpobs_tw_age_bucket(tcpobs_tw_age(-16)),
+	KUNIT_EXPECT_EQ(test, tcpobs_tw_age_bucket(tcpobs_tw_age(-16, TCP_TIMEWAIT_LEN)),
 			TCPOBS_TW_AGE_BUCKETS - 1);
-	KUNIT_EXPECT_EQ(test, tcpobs_tw_age(-1), TCP_TIMEWAIT_LEN / HZ);
+	KUNIT_EXPECT_EQ(test, tcpobs_tw_age(-1, TCP_TIMEWAIT_LEN), TCP_TIMEWAIT_LEN / HZ);
 }
 
 static void tcpobs_tw_age_edges(struct kunit *test)

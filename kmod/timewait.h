@@ -25,6 +25,7 @@ unsigned int tcpobs_timewait_top(struct net *net, unsigned int kind,
 unsigned int tcpobs_timewait_default_top(void);
 long tcpobs_timewait_ages(struct net *net, long ages[TCPOBS_TW_AGE_BUCKETS]);
 int tcpobs_timewait_show(struct seq_file *seq, void *v);
+unsigned long tcpobs_timewait_chain_max(struct tcpobs_tw *t);
 
 extern const struct tcpobs_net_feature tcpobs_timewait_feature;
 
@@ -58,15 +59,15 @@ static inline int tcpobs_tw_left(unsigned int slot, unsigned long now)
 
 /*
  * The time waited, in whole seconds, by a minisock with @left seconds
- * left: a TIME-WAIT timer is always armed to TCP_TIMEWAIT_LEN. Rounding
- * both the expiry and now down to their second can make the ring's
- * TCP_TIMEWAIT_LEN - left one more than the whole seconds waited, never
- * less; minus 1, an age is never more than the time waited, and -1 in
- * the first second of a timer.
+ * left on a timer armed to @armed jiffies: TCP_TIMEWAIT_LEN in TIME-WAIT,
+ * tcp_fin_timeout in FIN-WAIT-2. Rounding both the expiry and now down to
+ * their second can make armed - left one more than the whole seconds
+ * waited, never less; minus 1, an age is never more than the time waited,
+ * and -1 in the first second of a timer.
  */
-static inline int tcpobs_tw_age(int left)
+static inline int tcpobs_tw_age(int left, int armed)
 {
-	return TCP_TIMEWAIT_LEN / HZ - 1 - left;
+	return armed / HZ - 1 - left;
 }
 
 /*

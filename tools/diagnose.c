@@ -412,6 +412,25 @@ static void print_kernel_line(const struct sample *s0, const struct sample *s1)
 		print_text("tcpobs attributes all of them\n");
 }
 
+/* Text only: whether the TIME_WAIT inventory had to be rebuilt. */
+static void print_repair_line(const struct sample *s1)
+{
+	int64_t repairs = 0, repaired = 0;
+
+	counters_get(&s1->st.timewait, "repairs", &repairs);
+	counters_get(&s1->st.timewait, "repaired", &repaired);
+	if (repairs)
+		print_text("timewait: inventory repaired %lld times (%lld sockets mended): tcpobs "
+			   "missed TIME_WAIT events or sockets predate it; rebuilt from the "
+			   "kernel's tables\n", (long long)repairs, (long long)repaired);
+	repaired = 0;
+	counters_get(&s1->st.stats, "listeners_repaired", &repaired);
+	if (repaired)
+		print_text("listeners: %lld taken into the ledger by a repair scan (it had been "
+			   "full or out of memory when they began listening); their earlier "
+			   "drops are in the untracked_* totals\n", (long long)repaired);
+}
+
 /* Two samples an interval apart, the sysctls, the time of the second. */
 struct diagnosis {
 	struct sample s0, s1;
@@ -469,6 +488,7 @@ static void diagnose_print(const void *reply)
 	if (ls->n)
 		print_nl();
 	print_kernel_line(&d->s0, &d->s1);
+	print_repair_line(&d->s1);
 }
 
 static void diagnose_free(void *reply)

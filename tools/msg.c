@@ -232,6 +232,8 @@ static const struct counter_attr stats_attrs[TCPOBS_A_STATS_MAX + 1] = {
 	[TCPOBS_A_STATS_EVENTS_SEQ] = U64("events_seq"),
 	[TCPOBS_A_STATS_EVENTS_SENT] = U64("events_sent"),
 	[TCPOBS_A_STATS_EVENTS_LOST] = U64("events_lost"),
+	[TCPOBS_A_STATS_ALLOC_FAILED] = U64("alloc_failed"),
+	[TCPOBS_A_STATS_LISTENERS_REPAIRED] = U64("listeners_repaired"),
 };
 
 static const struct counter_attr timewait_attrs[TCPOBS_A_TIMEWAIT_STATS_MAX + 1] = {
@@ -246,6 +248,10 @@ static const struct counter_attr timewait_attrs[TCPOBS_A_TIMEWAIT_STATS_MAX + 1]
 	[TCPOBS_A_TIMEWAIT_STATS_KEYS] = U64("keys"),
 	[TCPOBS_A_TIMEWAIT_STATS_KEYS_FULL] = U64("keys_full"),
 	[TCPOBS_A_TIMEWAIT_STATS_KPROBE_MISSED] = U64("kprobe_missed"),
+	[TCPOBS_A_TIMEWAIT_STATS_FIN_WAIT2] = U64("fin_wait2"),
+	[TCPOBS_A_TIMEWAIT_STATS_KEY_MISSES] = U64("key_misses"),
+	[TCPOBS_A_TIMEWAIT_STATS_REPAIRS] = U64("repairs"),
+	[TCPOBS_A_TIMEWAIT_STATS_REPAIRED] = U64("repaired"),
 };
 
 static const struct counter_attr ecn_attrs[TCPOBS_A_ECN_STATS_MAX + 1] = {

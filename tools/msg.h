@@ -87,7 +87,7 @@ struct sockrow {
 	uint16_t sport, dport;
 	uint8_t state;
 	uint64_t age_in_state, age;	/* ns */
-	uint32_t transitions;
+	uint64_t transitions;
 	uint64_t cookie;
 	uint8_t ecn;
 	uint64_t ecnv[SK_NECN];

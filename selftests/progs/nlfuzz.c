@@ -284,19 +284,19 @@ struct aset {
 	_Static_assert(sizeof(types) == (max) + 2, name ": a type per attribute"); \
 	static const struct aset var = { name, types, max, nests }
 
-ASET(set_tw_stats, "timewait-stats", TCPOBS_A_TIMEWAIT_STATS_MAX, "-p88888888888", NULL);
+ASET(set_tw_stats, "timewait-stats", TCPOBS_A_TIMEWAIT_STATS_MAX, "-p888888888888888", NULL);
 ASET(set_ecn_stats, "ecn-stats", TCPOBS_A_ECN_STATS_MAX, "-p88888888888888888888888", NULL);
 static const struct nest_of stats_nests[] = {
 	{ TCPOBS_A_STATS_TIMEWAIT, &set_tw_stats }, { TCPOBS_A_STATS_ECN, &set_ecn_stats }, { 0 },
 };
-ASET(set_stats, "stats", TCPOBS_A_STATS_MAX, "-p88888888888888888888888888888nn", stats_nests);
+ASET(set_stats, "stats", TCPOBS_A_STATS_MAX, "-p88888888888888888888888888888nn88", stats_nests);
 ASET(set_transition, "transition", TCPOBS_A_TRANSITION_MAX, "-p118", NULL);
 ASET(set_cause, "cause", TCPOBS_A_CAUSE_MAX, "-p1888", NULL);
 static const struct nest_of listener_nests[] = {
 	{ TCPOBS_A_LISTENER_CAUSE, &set_cause }, { 0 },
 };
 ASET(set_listener, "listener", TCPOBS_A_LISTENER_MAX, "-p1a28444448888888n", listener_nests);
-ASET(set_socket, "socket", TCPOBS_A_SOCKET_MAX, "-p1aa221884818888888882", NULL);
+ASET(set_socket, "socket", TCPOBS_A_SOCKET_MAX, "-p1aa221888818888888882", NULL);
 ASET(set_tw_row, "tw-row", TCPOBS_A_TW_ROW_MAX, "-p21a8", NULL);
 static const struct nest_of tw_table_nests[] = {
 	{ TCPOBS_A_TW_TABLE_ROW, &set_tw_row }, { 0 },

@@ -244,7 +244,7 @@ listener_start() {
 	local ns=$1 ready
 	shift
 	ready=$(mktemp -u /tmp/ready.XXXXXX)
-	in_ns "$ns" tcpgen listen -r "$ready" "$@" 2>>/tmp/listeners.err &
+	in_ns "$ns" ${TCPGEN_CPU:+taskset -c "$TCPGEN_CPU"} tcpgen listen -r "$ready" "$@" 2>>/tmp/listeners.err &
 	wait_for "[ -s $ready ]" || return 1
 	LISTENER_PID=$(cat "$ready")
 	BGPIDS+=("$LISTENER_PID")
@@ -474,5 +474,5 @@ tcpobs_objects() {
 # grace period). For wait_for.
 objects_agree() {
 	debugfs_mount && awk '$1 == "namespaces" { a = $2 } $1 == "kernel_namespaces" { k = $2 }
-		END { print a " " k; exit a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
+		END { print a " " k; exit a == "" || a != k }' /sys/kernel/debug/tcpobs/objects > /tmp/nets.agree
 }

@@ -36,6 +36,7 @@ static struct fake {
 	int f_port, f_state;	/* filter of the last dump, -1: none */
 	long top;		/* top of the last get-timewait, -1: none */
 	int64_t unattributed;	/* unattributed_listen_drops */
+	int64_t tw_repairs;	/* timewait repairs (repaired: 4 per repair) */
 	uint32_t events;	/* the events option */
 	int set_events;		/* set-options requests */
 	bool degraded;		/* get-features: mptcp degraded */
@@ -184,9 +185,16 @@ static void fake_stats(struct nlmsghdr *nlh)
 	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SEQ, 9);
 	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_SENT, 8);
 	mnl_attr_put_u64(nlh, TCPOBS_A_STATS_EVENTS_LOST, 1);
+	if (fk.tw_repairs)
+		mnl_attr_put_u64(nlh, TCPOBS_A_STATS_LISTENERS_REPAIRED, 3);
 	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_TIMEWAIT);
 	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TW, 13);
 	mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_TRACKED, 13);
+	if (fk.tw_repairs) {
+		mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_REPAIRS, (uint64_t)fk.tw_repairs);
+		mnl_attr_put_u64(nlh, TCPOBS_A_TIMEWAIT_STATS_REPAIRED,
+				 4 * (uint64_t)fk.tw_repairs);
+	}
 	mnl_attr_nest_end(nlh, n);
 	n = mnl_attr_nest_start(nlh, TCPOBS_A_STATS_ECN);
 	mnl_attr_put_u64(nlh, TCPOBS_A_ECN_STATS_IP_IN_CE, 2807);
@@ -259,7 +267,7 @@ static void fake_sockets(const struct nlmsghdr *req, char *buf, size_t *off)
 	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_STATE, 8);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE_IN_STATE, 12412345678ULL);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE, 12415000000ULL);
-	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_COOKIE, 0x2f);
 	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_ECN, 0);
 	end_msg(off, nlh);
@@ -805,6 +813,16 @@ static void test_cmd_diagnose(const char *fixtures)
 		"cmd diagnose: fix, with somaxconn from the procfs fixture");
 	has_str(r.out, "\nkernel: ListenOverflows +0 ListenDrops +0 (namespace, same interval); tcpobs attributes all of them\n",
 		"cmd diagnose: kernel line");
+	lacks_str(r.out, "repaired", "cmd diagnose: no repair, no repair line");
+	result_free(&r);
+
+	fake_reset();
+	fk.tw_repairs = 2;
+	r = run(cmd_diagnose, &a);
+	has_str(r.out, "\ntimewait: inventory repaired 2 times (8 sockets mended): ",
+		"cmd diagnose: TIME_WAIT repairs reported");
+	has_str(r.out, "\nlisteners: 3 taken into the ledger by a repair scan ",
+		"cmd diagnose: listener repairs reported");
 	result_free(&r);
 
 	fake_reset();

@@ -974,10 +974,11 @@ static void test_msg(void)
 	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_STATE, 8);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE_IN_STATE, 12412000000ULL);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_AGE, 12415000000ULL);
-	mnl_attr_put_u32(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 2);
+	/* Counters past 32 bits (u64 attributes) keep their high bits. */
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_TRANSITIONS, 0x100000002ULL);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_COOKIE, 0x2f);
 	mnl_attr_put_u8(nlh, TCPOBS_A_SOCKET_ECN, 1);
-	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_CE, 5);
+	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_CE, 0x500000005ULL);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_CWR_OUT, 6);
 	mnl_attr_put_u64(nlh, TCPOBS_A_SOCKET_DELIVERED_CE, 4);
 	is_int(parse_socket_msg(nlh, &ss), 0, "parse a socket");
@@ -986,8 +987,9 @@ static void test_msg(void)
 	sock_peer(&ss.v[0], s, sizeof(s));
 	is_str(s, "[::1]:40122", "socket peer");
 	ok(ss.v[0].state == 8 && ss.v[0].age_in_state == 12412000000ULL &&
-	   ss.v[0].transitions == 2 && ss.v[0].cookie == 0x2f, "socket state, age, transitions, cookie");
-	ok(ss.v[0].ecn == 1 && ss.v[0].ecnv[SK_CE] == 5 && ss.v[0].ecnv[SK_CWR_OUT] == 6 &&
+	   ss.v[0].transitions == 0x100000002ULL && ss.v[0].cookie == 0x2f,
+	   "socket state, age, transitions (64-bit), cookie");
+	ok(ss.v[0].ecn == 1 && ss.v[0].ecnv[SK_CE] == 0x500000005ULL && ss.v[0].ecnv[SK_CWR_OUT] == 6 &&
 	   ss.v[0].ecnv[SK_DELIVERED_CE] == 4 && ss.v[0].ecnv[SK_ECT0] == 0,
 	   "socket ECN columns");
 	sockets_free(&ss);

@@ -23,18 +23,29 @@ ecn_delta() {
 	echo $(($(ecn_stat "$1" "$3") - $(awk -v n="$3" '$1 == n { print $2 }' "$2")))
 }
 
-# codepoints NS BEFORE AFTER FAMILY: our four codepoint counters against
-# the kernel's (IpExtIn*Pkts or Ip6In*Pkts).
+# check_codepoints NS BEFORE AFTER WHAT FAMILY: tcpobs's own counts of TCP
+# packets by codepoint (its netfilter hooks: tcp_in_* / tcp6_in_*) against
+# the kernel's counts of IP packets (IpExtIn*Pkts or Ip6In*Pkts). Only TCP
+# is ECN-capable on these paths: ECT(0), ECT(1) and CE are equal; Not-ECT
+# also counts the kernel's non-TCP packets (neighbour discovery), so ours
+# is at most the kernel's. (ip_in_* are the kernel's own counters, shown
+# by tcpobs: comparing them with nstat would test nothing.)
 check_codepoints() {
-	local ns=$1 before=$2 after=$3 what=$4 cp k pre
-	for cp in noect ect1 ect0 ce; do
+	local ns=$1 before=$2 after=$3 what=$4 cp k pre tfam=tcp
+	pre=IpExtIn
+	[ "$5" = ip6 ] && pre=Ip6In tfam=tcp6
+	for cp in ect1 ect0 ce; do
 		case $cp in
-		noect) k=NoECT ;; ect1) k=ECT1 ;; ect0) k=ECT0 ;; ce) k=CE ;;
+		ect1) k=ECT1 ;; ect0) k=ECT0 ;; ce) k=CE ;;
 		esac
-		pre=IpExtIn; [ "$5" = ip6 ] && pre=Ip6In
-		check_settled "$what: $5_in_$cp equals $pre${k}Pkts delta" "ecn_delta $ns $before.ecn $5_in_$cp" \
-			"kernel_delta $ns $before $pre${k}Pkts"
+		check_settled "$what: ${tfam}_in_$cp (tcpobs's hooks) equals $pre${k}Pkts delta" \
+			"ecn_delta $ns $before.ecn ${tfam}_in_$cp" "kernel_delta $ns $before $pre${k}Pkts"
 	done
+	local ours theirs
+	ours=$(ecn_delta "$ns" "$before.ecn" "${tfam}_in_noect")
+	theirs=$(nstat_delta "$before" "$after" "${pre}NoECTPkts")
+	check "$what: ${tfam}_in_noect ($ours) > 0 and at most ${pre}NoECTPkts delta ($theirs)" \
+		test "$ours" -gt 0 -a "$ours" -le "$theirs"
 }
 
 # ce_run WHAT A B SERVER_ADDR FAMILY [nodemux]: two 2 MB transfers A -> B

@@ -155,6 +155,26 @@ for ck in 1 0; do
 	check_totals_frozen sq$ck /tmp/sq$ck.before "cookies=$ck"
 done
 
+# --- Listeners closing while their handshakes complete ----------------------
+# A handshake completing (the client's data, past TCP_DEFER_ACCEPT, or a
+# cookie's ACK) on one CPU while the listener closes on the other: the
+# kernel counts a listen drop on a listener already in CLOSE, its port
+# released. Every one is seen (the namespace totals equal nstat's), none
+# unattributed. The clients are pinned to the other CPU than the listener.
+netns_new lclose
+in_ns lclose sysctl -qw net.ipv4.tcp_syncookies=1
+nstat_snap lclose /tmp/lclose.before
+for r in $(seq "$(abuse_scale 20 6 10)"); do
+	TCPGEN_CPU=0 listener_start lclose -b 2 -d 600 -p 8080
+	TCPGEN_CPU=1 tcpgen_bg lclose connect -n 8 -w 600 -s 127.0.0.1 8080
+	wait_for "[ \"\$(listener_col lclose 8080 syn_q)\" = 3 ]"
+	release "$TCPGEN_PID"
+	kill "$LISTENER_PID"
+	bg_cleanup
+done
+wait_for "[ \"\$(tcpobs_stat lclose listeners)\" = 0 ]"
+check_totals_frozen lclose /tmp/lclose.before "closing listeners"
+
 # --- Dual-stack [::] listener, IPv4-mapped connections: counted once --------
 netns_new dual
 nstat_snap dual /tmp/dual.before
@@ -198,3 +218,35 @@ wait_for "[ \"\$(listener_col pre 8080 listen_overflows)\" -gt 0 ]"
 check_settled "pre-existing listener: listen_overflows equals TcpExtListenOverflows delta" \
 	"listener_col pre 8080 listen_overflows" "kernel_delta pre /tmp/pre.before TcpExtListenOverflows"
 bg_cleanup
+
+# --- Listeners left out of a full ledger are taken in once there is room ----
+# max_listeners=4 and 6 listeners: the last 2 are left out (counted in
+# listeners_table_full). Once 2 of the first 4 close, the repair scan takes
+# them in within one repair interval: the ledger equals ss -ltn again, and
+# the repaired listeners' drops are attributed.
+netns_new lfull
+existing=$(ss -ltnH | wc -l)
+rmmod tcpobs && insmod "$TCPOBS_KO" max_listeners=$((existing + 4)) repair_interval=2
+pids=()
+for p in 9001 9002 9003 9004 9005 9006; do
+	listener_start lfull -b 1 -p "$p"
+	pids+=("$LISTENER_PID")
+done
+check_eq "full ledger: 4 of the 6 listeners tracked" "$(tcpobs_stat lfull listeners)" 4
+check "full ledger: listeners_table_full counts the other 2" test "$(tcpobs_stat lfull listeners_table_full)" -ge 2
+kill "${pids[0]}" "${pids[1]}"
+t0=$SECONDS
+wait_for "[ \"\$(tcpobs_stat lfull listeners)\" = 4 ]"
+check "full ledger: the 2 left out are taken in within one interval (2 s) and a second ($((SECONDS - t0)) s)" \
+	test $((SECONDS - t0)) -le 3
+check_eq "full ledger: the ledger equals ss -ltn's listeners (ports)" \
+	"$(in_ns lfull cat /proc/net/tcpobs/listeners | awk 'NR > 1 { n = split($1, a, ":"); print a[n] }' | sort | tr '\n' ' ')" \
+	"$(in_ns lfull ss -ltnH | awk '{ n = split($4, a, ":"); print a[n] }' | sort | tr '\n' ' ')"
+check_eq "full ledger: listeners_repaired is 2" "$(tcpobs_stat lfull listeners_repaired)" 2
+nstat_snap lfull /tmp/lfull.before
+tcpgen_bg lfull connect -n 5 -w 600 127.0.0.1 9006
+wait_for "[ \"\$(listener_col lfull 9006 listen_overflows)\" -gt 0 ]"
+check_settled "full ledger: a repaired listener's listen_overflows equal TcpExtListenOverflows delta" \
+	"listener_col lfull 9006 listen_overflows" "kernel_delta lfull /tmp/lfull.before TcpExtListenOverflows"
+bg_cleanup
+rmmod tcpobs && insmod "$TCPOBS_KO"

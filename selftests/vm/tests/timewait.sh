@@ -29,9 +29,15 @@ in_ns tw1 sh -c 'cat /proc/net/tcpobs/timewait > /tmp/tw1.tw; cat /proc/net/sock
 ss_tw tw1 > /tmp/tw1.ss
 export TW_SNAP=/tmp/tw1.tw
 
-check_eq "13 connections: tw equals sockstat tw" "$(tw_stat tw1 tw)" \
-	"$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /tmp/tw1.sockstat)"
-check_eq "13 connections: tw is 13" "$(tw_stat tw1 tw)" 13
+# (tw is the kernel's own count, read by tcpobs: tracked and the key sums
+# are tcpobs's own accounting, and must equal the kernel's sockstat)
+sockstat_tw1=$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /tmp/tw1.sockstat)
+check_eq "13 connections: tracked (tcpobs's rings) equals sockstat tw" "$(tw_stat tw1 tracked)" "$sockstat_tw1"
+check_eq "13 connections: sockstat tw is 13" "$sockstat_tw1" 13
+for k in local_port peer_port peer; do
+	check_eq "13 connections: $k rows + other (tcpobs's key counts) equal sockstat tw" \
+		"$(tw_table tw1 $k | awk '{ s += $2 } END { print s }')" "$sockstat_tw1"
+done
 check_eq "13 connections: tracked equals ss time-wait + fin-wait-2 count" "$(tw_stat tw1 tracked)" "$(wc -l < /tmp/tw1.ss)"
 check_eq "13 connections: untracked is 0" "$(tw_stat tw1 untracked)" 0
 # 6.1 counts TcpExtTW/TcpExtTWKilled when a minisock is scheduled, 5.10
@@ -64,15 +70,13 @@ bad=$(tw_table tw1 local_port | grep -v '^other ' | while read -r p c; do
 	[ "$w" = "$c" ] || echo "port $p: ours $c, ss ${w:-none}"
 done)
 check_eq "local_port rows each equal ss's count for that port" "$bad" ""
-check_eq "local_port rows + other add up to tracked" \
-	"$(tw_table tw1 local_port | awk '{ s += $2 } END { print s }')" "$(tw_stat tw1 tracked)"
 check_eq "age buckets add up to tracked" "$(tw_table tw1 age | awk '{ s += $2 } END { print s }')" "$(tw_stat tw1 tracked)"
 
 unset TW_SNAP
 
 # --- another namespace sees none of it ------------------------------------
 netns_new tw_iso
-check_eq "isolation: other netns has tw 0" "$(tw_stat tw_iso tw)" 0
+check_eq "isolation: other netns tracks no TIME-WAIT" "$(tw_stat tw_iso tracked)" 0
 check_eq "isolation: other netns has entries 0" "$(tw_stat tw_iso entries)" 0
 check_eq "isolation: other netns has no peer rows" "$(tw_table tw_iso peer | grep -vc '^other ')" 0
 
@@ -121,14 +125,33 @@ tcpgen_bg tw3 closewait -n 5 -p 9090 -w 600
 cw=$TCPGEN_PID
 wait_for "[ \"\$(tw_stat tw3 tracked)\" = 5 ]"
 in_ns tw3 sh -c 'cat /proc/net/tcpobs/timewait; echo; cat /proc/net/sockstat; echo; ss -tanH state fin-wait-2 | sed "s/^/ss /"' > /tmp/tw3.snap
-check_eq "fin-wait-2: tw equals sockstat tw" \
-	"$(awk '$1 == "tw" { print $2; exit }' /tmp/tw3.snap)" \
+check_eq "fin-wait-2: tracked equals sockstat tw" \
+	"$(awk '$1 == "tracked" { print $2; exit }' /tmp/tw3.snap)" \
 	"$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /tmp/tw3.snap)"
 check_eq "fin-wait-2: tracked is 5" "$(awk '$1 == "tracked" { print $2; exit }' /tmp/tw3.snap)" 5
+check_eq "fin-wait-2: fin_wait2 is 5" "$(awk '$1 == "fin_wait2" { print $2; exit }' /tmp/tw3.snap)" 5
 check_eq "fin-wait-2: ss shows 5 FIN-WAIT-2 minisocks" "$(grep -c '^ss ' /tmp/tw3.snap)" 5
+# Their timers are armed to tcp_fin_timeout (12 s), not TIME-WAIT's 60 s:
+# none can have waited 16 s or more. Then, 4 s on by ss's own timers, all
+# 5 have waited 2 s or more (a minisock aged against 60 s would show 48 s).
+check_eq "fin-wait-2: aged against tcp_fin_timeout (none 16 s or older)" \
+	"$(awk '/^age count/ { a = 1; next } a && /^(16s-32s|32s-60s|60s\+) / { s += $2 } END { print s + 0 }' /tmp/tw3.snap)" 0
+wait_for "in_ns tw3 ss -tanoH state fin-wait-2 | grep -o 'timewait,[0-9.]*' | awk -F, '\$2 > 8 { n++ } END { exit n > 0 }'"
+in_ns tw3 sh -c 'cat /proc/net/tcpobs/timewait; ss -tanoH state fin-wait-2 | sed "s/^/ss /"' > /tmp/tw3.snap2
+want=$(grep -o 'timewait,[0-9.]*' /tmp/tw3.snap2 | awk -F, '{ a = 12 - $2; b = a < 1 ? "0s-1s" : a < 2 ? "1s-2s" : a < 4 ? "2s-4s" : a < 8 ? "4s-8s" : "8s-16s"; n[b]++ } END { for (k in n) print k, n[k] }' | sort)
+got=$(awk '/^age count/ { a = 1; next } a && $2 > 0 { print $1, $2 }' /tmp/tw3.snap2 | sort)
+# (an age is whole seconds, rounded down, and ss's timer may be a second
+# behind tcpobs's reading: the same buckets, or the next one down)
+check "fin-wait-2: ages agree with ss's timers (ss: $(echo $want), ours: $(echo $got))" \
+	awk -v w="$(echo $want)" -v g="$(echo $got)" 'BEGIN {
+		split("0s-1s 1s-2s 2s-4s 4s-8s 8s-16s", o, " "); for (i in o) r[o[i]] = i
+		nw = split(w, a, " "); ng = split(g, b, " "); lo = 9; hi = 0; n = 0
+		for (i = 1; i < nw; i += 2) { if (r[a[i]] < lo) lo = r[a[i]]; if (r[a[i]] > hi) hi = r[a[i]] }
+		for (i = 1; i < ng; i += 2) { if (!(b[i] in r) || r[b[i]] > hi || r[b[i]] < lo - 1) exit 1; n += b[i + 1] }
+		exit n != 5 }'
 wait_for "[ \"\$(sockstat_tw tw3)\" = 0 ]"
 nstat_snap tw3 /tmp/tw3.after
-check_eq "fin-wait-2 expired: tw 0 and sockstat tw 0" "$(tw_stat tw3 tw) $(sockstat_tw tw3)" "0 0"
+check_eq "fin-wait-2 expired: tracked 0 and sockstat tw 0" "$(tw_stat tw3 tracked) $(sockstat_tw tw3)" "0 0"
 check_eq "fin-wait-2 expired: tracked 0" "$(tw_stat tw3 tracked)" 0
 check_eq "fin-wait-2 expired: exits equal entries" "$(tw_stat tw3 exits)" "$(tw_stat tw3 entries)"
 check_eq "fin-wait-2 expired: entries equal TcpExtTW + TcpExtTWKilled delta" "$(tw_stat tw3 entries)" \
@@ -152,6 +175,29 @@ check_eq "tw buckets full: tracked 3 = sockstat tw" "$(tw_stat tw5 tracked) $(so
 # --- minisocks from before tcpobs loaded are shown as untracked -------------
 netns_new tw4
 in_ns tw4 tcpgen pairs -n 4 -p 8080 >/dev/null
-rmmod tcpobs && insmod "$TCPOBS_KO"
-check_eq "reload: tw still equals sockstat tw" "$(tw_stat tw4 tw)" "$(sockstat_tw tw4)"
+rmmod tcpobs && insmod "$TCPOBS_KO" repair_interval=0
+check_eq "reload: the kernel still has the 4 minisocks (sockstat tw)" "$(sockstat_tw tw4)" 4
 check_eq "reload: the 4 older minisocks are untracked" "$(tw_stat tw4 tracked) $(tw_stat tw4 untracked)" "0 4"
+
+# --- self-repair: the inventory rebuilt from the kernel's tables -------------
+# The 4 minisocks tcpobs missed (they predate the load) are taken in by the
+# checker within one repair interval once repairs are on, with the
+# breakdown equal to ss's, and the repair is counted.
+echo 2 > /sys/module/tcpobs/parameters/repair_interval
+t0=$SECONDS
+wait_for "[ \"\$(tw_stat tw4 repairs)\" -ge 1 ]"
+in_ns tw4 sh -c 'cat /proc/net/tcpobs/timewait > /tmp/tw4.tw; cat /proc/net/sockstat > /tmp/tw4.sockstat'
+ss_tw tw4 > /tmp/tw4.ss
+export TW_SNAP=/tmp/tw4.tw
+check "repair: done within one interval (2 s) and the idle checker's 1 s of turning it on (took $((SECONDS - t0)) s)" test $((SECONDS - t0)) -le 4
+check_eq "repair: tracked equals sockstat tw and untracked is 0" "$(tw_stat tw4 tracked) $(tw_stat tw4 untracked)" \
+	"$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /tmp/tw4.sockstat) 0"
+check_eq "repair: repaired counts the 4 minisocks" "$(tw_stat tw4 repaired)" 4
+awk '{ n = split($2, a, ":"); print a[n] }' /tmp/tw4.ss | sort | uniq -c | awk '{ print $2, $1 }' > /tmp/tw4.want
+tw_table tw4 peer_port | grep -v '^other ' | sort > /tmp/tw4.got
+check_file_eq "repair: peer_port breakdown equals ss counted by peer port" /tmp/tw4.got /tmp/tw4.want
+check_eq "repair: the 4 are aged (ages add up to 4)" "$(tw_table tw4 age | awk '{ s += $2 } END { print s }')" 4
+unset TW_SNAP
+in_ns tw4 tcpgen pairs -n 2 -p 8081 >/dev/null
+check_eq "repair: new minisocks counted on top (tracked 6 = sockstat tw)" "$(tw_stat tw4 tracked) $(sockstat_tw tw4)" "6 6"
+check_eq "repair: no more repairs once in agreement" "$(tw_stat tw4 repairs)" 1
