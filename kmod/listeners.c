@@ -103,8 +103,12 @@ static u64 tcpobs_sk_cookie(struct sock *sk)
 	return ((u64)c[1] << 32) | c[0];
 }
 
-/* Whether @sk was added (not already there, and room for it). */
-bool tcpobs_listener_add(struct sock *sk)
+/*
+ * Whether @sk was added (not already there, and room for it). A listener
+ * left out is counted once, when it begins listening (or at load): a
+ * repair scan's retry (@retry) that fails again only asks for another.
+ */
+static bool __tcpobs_listener_add(struct sock *sk, bool retry)
 {
 	struct tcpobs_listener *l;
 	unsigned long flags;
@@ -113,10 +117,12 @@ bool tcpobs_listener_add(struct sock *sk)
 	if (!l) {
 		struct tcpobs_pcpu __percpu *pcpu = tcpobs_pcpu(sock_net(sk));
 
+		atomic_inc(&tcpobs_lmissed);
+		if (retry)
+			return false;
 		atomic_long_inc(&tcpobs_table_full);
 		if (pcpu)
 			this_cpu_inc(pcpu->alloc_failed);
-		atomic_inc(&tcpobs_lmissed);
 		return false;
 	}
 	l->sk = sk;
@@ -131,7 +137,8 @@ bool tcpobs_listener_add(struct sock *sk)
 	}
 	if (tcpobs_nlisteners >= max_listeners) {
 		spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
-		atomic_long_inc(&tcpobs_table_full);
+		if (!retry)
+			atomic_long_inc(&tcpobs_table_full);
 		atomic_inc(&tcpobs_lmissed);
 		kfree(l);
 		return false;
@@ -141,6 +148,11 @@ bool tcpobs_listener_add(struct sock *sk)
 	atomic_inc(&tcpobs_lgen);
 	spin_unlock_irqrestore(&tcpobs_lhash_lock, flags);
 	return true;
+}
+
+bool tcpobs_listener_add(struct sock *sk)
+{
+	return __tcpobs_listener_add(sk, false);
 }
 
 void tcpobs_listener_del(const struct sock *sk)
@@ -587,7 +599,7 @@ static void tcpobs_listeners_scan(bool repair)
 			continue;
 		spin_lock_bh(&ilb->lock);
 		sk_nulls_for_each(sk, node, &ilb->nulls_head) {
-			if (sk->sk_state != TCP_LISTEN || !tcpobs_listener_add(sk) ||
+			if (sk->sk_state != TCP_LISTEN || !__tcpobs_listener_add(sk, repair) ||
 			    !repair || !tcpobs_net_counted(sock_net(sk), &pcpu))
 				continue;
 			this_cpu_inc(pcpu->listeners_repaired);

@@ -205,7 +205,10 @@ ss_s=$(in_ns fa ss -tanH state established | wc -l)
 diag "listeners: $tracked_l tracked, $ltf untracked, ss $ss_l; sockets: $tracked_s tracked, $stf untracked, ss $ss_s; alloc_failed $af"
 check_eq "traffic: ss shows the listeners and connections made" "$ss_l $ss_s" "$((NL + 1)) $((2 * NC))"
 check "traffic: allocations failed, and were counted (alloc_failed $af)" test "$af" -gt 0
-check_eq "traffic: listeners tracked + untracked = ss's listeners" "$((tracked_l + ltf))" "$ss_l"
+# (a listener left out and later taken in by the repair scan is in both)
+rep=$(tcpobs_stat fa listeners_repaired)
+check_eq "traffic: listeners tracked + untracked - repaired ($rep) = ss's listeners" \
+	"$((tracked_l + ltf - rep))" "$ss_l"
 check_eq "traffic: sockets tracked + untracked = ss's established sockets" "$((tracked_s + stf))" "$ss_s"
 check_eq "traffic: alloc_failed = the untracked listeners + sockets (no cap was reached)" \
 	"$af" "$((ltf + stf))"
