@@ -216,6 +216,16 @@ static void tcpobs_twtab_free(struct tcpobs_twtab *tab)
 	kvfree(tab);
 }
 
+/* Makes @e key @k (hash @hash), count 0, in its chain of @tab. */
+static void tcpobs_twkey_link(struct tcpobs_twtab *tab, struct tcpobs_twkey *e,
+			      const struct tcpobs_twkey_id *k, u32 hash)
+{
+	e->id = *k;
+	e->hash = hash;
+	e->count = 0;
+	hlist_add_head_rcu(&e->node, tcpobs_twtab_chain(tab, hash));
+}
+
 /* The size for @nkeys keys: at least one chain per key. */
 static unsigned int tcpobs_twtab_bits(unsigned long nkeys)
 {
@@ -270,11 +280,7 @@ static void tcpobs_tw_keys(struct tcpobs_tw *t, struct tcpobs_pcpu __percpu *pcp
 			if (!e && spare[kind] && t->nkeys < READ_ONCE(max_tw_keys)) {
 				e = spare[kind];
 				spare[kind] = NULL;
-				e->id = k[kind];
-				e->hash = hash[kind];
-				e->count = 0;
-				hlist_add_head_rcu(&e->node,
-						   tcpobs_twtab_chain(tab, hash[kind]));
+				tcpobs_twkey_link(tab, e, &k[kind], hash[kind]);
 				t->nkeys++;
 			}
 			if (e) {
@@ -557,10 +563,7 @@ static void tcpobs_tw_build_add(struct tcpobs_tw_build *b,
 		if (!e && b->nkeys < READ_ONCE(max_tw_keys)) {
 			e = kmalloc(sizeof(*e), GFP_ATOMIC);
 			if (e) {
-				e->id = k;
-				e->hash = hash;
-				e->count = 0;
-				hlist_add_head(&e->node, tcpobs_twtab_chain(b->tab, hash));
+				tcpobs_twkey_link(b->tab, e, &k, hash);
 				b->nkeys++;
 			}
 		}
